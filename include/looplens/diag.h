@@ -1,0 +1,39 @@
+/* diag.h: the one type that crosses from the engine to the front doors.
+ * A DiagList owns its diagnostics and their messages; rules are borrowed from the RuleSet,
+ * which must outlive the list. Positions are byte offsets plus 0-based (row, byte column). */
+#ifndef LOOPLENS_DIAG_H
+#define LOOPLENS_DIAG_H
+#include <stdint.h>
+#include <stddef.h>
+#include "looplens/vec.h"
+
+typedef enum { SEV_OFF = 0, SEV_INFO = 1, SEV_WARNING = 2, SEV_ERROR = 3 } Severity;
+
+/* Where the flagged code runs. Ordered: a larger value is hotter. */
+typedef enum { CTX_STARTUP = 0, CTX_UNKNOWN = 1, CTX_HOT = 2 } Context;
+
+typedef struct { uint32_t row, column; } LlPoint;
+
+struct Rule;
+
+typedef struct {
+  const struct Rule *rule;
+  Severity severity;
+  Context context;
+  uint32_t start_byte, end_byte;
+  LlPoint start, end;
+  char *message; /* owned */
+  char *context_note; /* owned, may be NULL: why the code counts as hot / start-up */
+} Diag;
+
+typedef Vec(Diag) DiagList;
+
+void diag_list_clear(DiagList *self);
+void diag_list_free(DiagList *self);
+void diag_list_sort(DiagList *self); /* by position, then rule id */
+
+const char *severity_name(Severity s);
+int severity_parse(const char *s, Severity *out); /* 0 ok, -1 unknown name */
+const char *context_name(Context c);
+
+#endif

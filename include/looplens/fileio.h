@@ -1,0 +1,23 @@
+/* fileio.h: reading source files with the checks every front door needs.
+ * FileData owns its buffer (NUL-terminated for convenience; len excludes the NUL). */
+#ifndef LOOPLENS_FILEIO_H
+#define LOOPLENS_FILEIO_H
+#include <stddef.h>
+#include "looplens/rule.h"
+
+typedef struct { char *data; size_t len; } FileData;
+
+/* Reads a whole regular file. -1 with err set (path, and the OS's reason) on failure. */
+int file_read(const char *path, FileData *out, LlError *err);
+/* Like file_read, but refuses files over max_bytes (returns -2, err set, nothing read). */
+int file_read_limited(const char *path, size_t max_bytes, FileData *out, LlError *err);
+void file_data_free(FileData *self);
+
+/* True when the first 8 KiB hold a NUL byte: not a text file. */
+int text_is_binary(const char *s, size_t n);
+/* Offset of the first invalid UTF-8 sequence, or (size_t)-1 when the text is valid. */
+size_t text_utf8_invalid_at(const char *s, size_t n);
+/* 0-based row and byte column of a byte offset; rows break at '\n' only, as tree-sitter's do. */
+void text_point_at(const char *s, size_t n, size_t offset, unsigned *row, unsigned *col);
+
+#endif

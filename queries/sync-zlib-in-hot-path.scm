@@ -1,0 +1,3 @@
+; Synchronous compression: zlib.gzipSync, deflateSync, brotliCompressSync, inflateSync, ...
+((call_expression) @report
+  (#resolves-to? @report "^zlib\\.[A-Za-z]+Sync$"))

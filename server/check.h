@@ -1,0 +1,36 @@
+/* check.h: the results of checking a set of files, shared by `check` and its output formats.
+ * A FileResult owns its path, source text, diagnostics and notices. */
+#ifndef LOOPLENS_CHECK_H
+#define LOOPLENS_CHECK_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "looplens/diag.h"
+#include "looplens/rule.h"
+
+typedef enum { NOTE_SKIPPED, NOTE_SYNTAX, NOTE_ENCODING, NOTE_IO } NoticeKind;
+
+typedef struct {
+  NoticeKind kind;
+  unsigned line, column; /* 1-based; 0 when the notice is about the whole file */
+  char *message;
+} Notice;
+
+typedef struct {
+  char *path;
+  char *src;
+  size_t len;
+  DiagList diags;
+  Vec(Notice) notices;
+  int suppressed;
+} FileResult;
+
+typedef struct {
+  bool color, frames;
+  const char *cwd;
+} OutputOptions;
+
+void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, const OutputOptions *opt);
+void check_output_json(FILE *out, const FileResult *files, size_t n);
+const char *notice_kind_name(NoticeKind k);
+
+#endif

@@ -1,0 +1,17 @@
+/* cli.h: the command-line front door. Each subcommand is a function in its own file, dispatched
+ * from the table in main.c. Subcommands print; nothing below them does. */
+#ifndef LOOPLENS_CLI_H
+#define LOOPLENS_CLI_H
+#include "looplens/rule.h"
+
+int cli_check(int argc, char **argv);
+int cli_rules(int argc, char **argv);
+int cli_explain(int argc, char **argv);
+
+/* Built-in rules plus the packs named with --rules-dir; prints the error and returns NULL. */
+RuleSet *cli_load_rules(char *const *dirs, size_t n);
+/* The chapter file a rule's `chapter` field names, as an absolute path if the chapters are found
+ * (LOOPLENS_CHAPTERS, the installed share/looplens, or the source tree); owned. */
+char *cli_chapter_path(const char *chapter);
+
+#endif

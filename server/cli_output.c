@@ -1,0 +1,146 @@
+/* cli_output.c: `check` results as text (gcc-style lines; code frames and colour on a terminal)
+ * and as one JSON document (built whole with jansson, so it is never half-written). */
+#include "check.h"
+#include "looplens/strbuf.h"
+#include "looplens/rule.h"
+#include "looplens/fileio.h"
+#include <jansson.h>
+#include <string.h>
+
+const char *notice_kind_name(NoticeKind k) {
+  static const char *const names[] = {"skipped", "syntax-error", "encoding", "io-error"};
+  return names[k];
+}
+
+static const char *output__sev_color(Severity s) {
+  return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;36m";
+}
+
+/* Prints the flagged line with a caret run under the range (first line of it only). */
+static void output__frame(FILE *out, const FileResult *f, const Diag *d, bool color) {
+  const char *s = f->src;
+  size_t ls = d->start_byte - d->start.column;
+  if (ls > f->len) return;
+  const char *eol = memchr(s + ls, '\n', f->len - ls);
+  size_t le = eol ? (size_t)(eol - s) : f->len;
+  if (le > ls && s[le - 1] == '\r') le--;
+  fprintf(out, "%6u | %.*s\n       | ", d->start.row + 1, (int)(le - ls), s + ls);
+  for (size_t i = ls; i < d->start_byte && i < le; i++) fputc(s[i] == '\t' ? '\t' : ' ', out);
+  size_t end = d->end.row == d->start.row ? d->end_byte : le;
+  if (color) fputs(output__sev_color(d->severity), out);
+  fputc('^', out);
+  for (size_t i = d->start_byte + 1; i < end && i < le; i++)
+    if (((unsigned char)s[i] & 0xC0) != 0x80) fputc('~', out);
+  if (color) fputs("\033[0m", out);
+  fputc('\n', out);
+}
+
+void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, const OutputOptions *opt) {
+  int counts[4] = {0};
+  size_t with = 0;
+  for (size_t i = 0; i < n; i++) {
+    const FileResult *f = &files[i];
+    for (size_t k = 0; k < f->notices.len; k++) {
+      const Notice *no = &f->notices.items[k];
+      if (no->line) fprintf(err, "%s:%u:%u: note: %s\n", f->path, no->line, no->column, no->message);
+      else fprintf(err, "%s: note: %s\n", f->path, no->message);
+    }
+    if (f->diags.len) with++;
+    for (size_t k = 0; k < f->diags.len; k++) {
+      const Diag *d = &f->diags.items[k];
+      counts[d->severity]++;
+      if (opt->color)
+        fprintf(out, "\033[1m%s:%u:%u:\033[0m %s%s:\033[0m %s \033[2m[%s]\033[0m\n", f->path, d->start.row + 1,
+                d->start.column + 1, output__sev_color(d->severity), severity_name(d->severity), d->message,
+                d->rule->id);
+      else
+        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", f->path, d->start.row + 1, d->start.column + 1,
+                severity_name(d->severity), d->message, d->rule->id);
+      if (opt->frames) {
+        output__frame(out, f, d, opt->color);
+        fprintf(out, "       = why: %s\n       = fix: %s\n       = learn: looplens explain %s  (%s)\n\n",
+                d->context_note ? d->context_note : "", d->rule->fix, d->rule->id, d->rule->chapter);
+      }
+    }
+  }
+  if (opt->frames) {
+    int total = counts[1] + counts[2] + counts[3];
+    if (total)
+      fprintf(out, "%d problem%s (%d error%s, %d warning%s, %d info) in %zu of %zu file%s\n", total,
+              total == 1 ? "" : "s", counts[3], counts[3] == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s",
+              counts[1], with, n, n == 1 ? "" : "s");
+    else
+      fprintf(out, "no problems in %zu file%s\n", n, n == 1 ? "" : "s");
+  }
+}
+
+/* A JSON string from bytes that may not be UTF-8 (paths, source snippets): invalid bytes become U+FFFD. */
+static json_t *output__str(const char *s) {
+  if (!s) return json_null();
+  size_t n = strlen(s);
+  if (text_utf8_invalid_at(s, n) == (size_t)-1) return json_stringn(s, n);
+  StrBuf b = {0};
+  for (size_t i = 0; i < n;) {
+    size_t bad = text_utf8_invalid_at(s + i, n - i);
+    if (bad == (size_t)-1) bad = n - i;
+    strbuf_append(&b, s + i, bad);
+    i += bad;
+    if (i < n) strbuf_puts(&b, "\xEF\xBF\xBD"), i++;
+  }
+  json_t *j = json_stringn(b.s, b.len);
+  strbuf_free(&b);
+  return j;
+}
+
+static json_t *output__diag(const FileResult *f, const Diag *d) {
+  const Rule *r = d->rule;
+  json_t *j = json_object();
+  json_object_set_new(j, "file", output__str(f->path));
+  json_object_set_new(j, "line", json_integer(d->start.row + 1));
+  json_object_set_new(j, "column", json_integer(d->start.column + 1));
+  json_object_set_new(j, "endLine", json_integer(d->end.row + 1));
+  json_object_set_new(j, "endColumn", json_integer(d->end.column + 1));
+  json_object_set_new(j, "rule", output__str(r->id));
+  json_object_set_new(j, "family", output__str(r->family));
+  json_object_set_new(j, "severity", json_string(severity_name(d->severity)));
+  json_object_set_new(j, "message", output__str(d->message));
+  json_object_set_new(j, "context", json_string(context_name(d->context)));
+  json_object_set_new(j, "contextNote", output__str(d->context_note));
+  json_object_set_new(j, "chapter", output__str(r->chapter));
+  json_object_set_new(j, "fix", output__str(r->fix));
+  return j;
+}
+
+void check_output_json(FILE *out, const FileResult *files, size_t n) {
+  json_t *diags = json_array(), *notices = json_array();
+  int counts[4] = {0}, suppressed = 0;
+  for (size_t i = 0; i < n; i++) {
+    const FileResult *f = &files[i];
+    suppressed += f->suppressed;
+    for (size_t k = 0; k < f->diags.len; k++) {
+      json_array_append_new(diags, output__diag(f, &f->diags.items[k]));
+      counts[f->diags.items[k].severity]++;
+    }
+    for (size_t k = 0; k < f->notices.len; k++) {
+      const Notice *no = &f->notices.items[k];
+      json_t *j = json_object();
+      json_object_set_new(j, "file", output__str(f->path));
+      json_object_set_new(j, "kind", json_string(notice_kind_name(no->kind)));
+      json_object_set_new(j, "message", output__str(no->message));
+      if (no->line) {
+        json_object_set_new(j, "line", json_integer(no->line));
+        json_object_set_new(j, "column", json_integer(no->column));
+      }
+      json_array_append_new(notices, j);
+    }
+  }
+  json_t *root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}}", "version", 1, "tool",
+                           "looplens", "toolVersion", LOOPLENS_VERSION, "diagnostics", diags, "notices", notices,
+                           "summary", "files", (int)n, "errors", counts[SEV_ERROR], "warnings", counts[SEV_WARNING],
+                           "infos", counts[SEV_INFO], "suppressed", suppressed);
+  char *text = json_dumps(root, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+  fputs(text, out);
+  fputc('\n', out);
+  free(text);
+  json_decref(root);
+}

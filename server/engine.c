@@ -1,0 +1,233 @@
+/* engine.c: parse → semantic model → one query run → predicates → suppressions → severities. */
+#include "looplens/engine.h"
+#include "looplens/strbuf.h"
+#include "query.h"
+#include "sem.h"
+#include "suppress.h"
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const TSLanguage *tree_sitter_javascript(void);
+
+struct Engine {
+  const RuleSet *rules;
+  CompiledQuery cq;
+};
+
+struct Analyzer {
+  const Engine *engine;
+  TSParser *parser;
+  TSQueryCursor *cursor;
+  pcre2_match_data *md;
+};
+
+Engine *engine_new(const RuleSet *rules, LlError *err) {
+  Engine *self = calloc(1, sizeof *self);
+  if (!self) abort();
+  self->rules = rules;
+  if (query_compile(&self->cq, rules->rules.items, rules->rules.len, err) < 0) {
+    free(self);
+    return NULL;
+  }
+  return self;
+}
+
+void engine_free(Engine *self) {
+  if (!self) return;
+  query_free(&self->cq);
+  free(self);
+}
+
+const RuleSet *engine_rules(const Engine *self) { return self->rules; }
+
+int engine_check_rule(const Rule *rule, LlError *err) {
+  CompiledQuery cq;
+  Rule *one = (Rule *)rule;
+  if (query_compile(&cq, &one, 1, err) < 0) return -1;
+  query_free(&cq);
+  return 0;
+}
+
+Analyzer *analyzer_new(const Engine *engine) {
+  Analyzer *self = calloc(1, sizeof *self);
+  if (!self) abort();
+  self->engine = engine;
+  self->parser = ts_parser_new();
+  ts_parser_set_language(self->parser, tree_sitter_javascript());
+  self->cursor = ts_query_cursor_new();
+  self->md = pcre2_match_data_create(4, NULL);
+  return self;
+}
+
+void analyzer_free(Analyzer *self) {
+  if (!self) return;
+  ts_parser_delete(self->parser);
+  ts_query_cursor_delete(self->cursor);
+  pcre2_match_data_free(self->md);
+  free(self);
+}
+
+static double engine__ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* A capture's text for a message: first line only, at most 60 bytes. */
+static void engine__put_text(StrBuf *b, const Sem *sem, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  const char *nl = memchr(sem->src + s, '\n', e - s);
+  uint32_t len = nl ? (uint32_t)(nl - (sem->src + s)) : e - s;
+  if (len > 60) {
+    strbuf_append(b, sem->src + s, 57);
+    strbuf_puts(b, "...");
+  } else {
+    strbuf_append(b, sem->src + s, len);
+  }
+}
+
+/* Fills {capture}, {resolved}, {detail} and {context} in a rule's message template. */
+static char *engine__message(const Rule *rule, Match *m, const char *note) {
+  StrBuf b = {0};
+  const char *t = rule->message;
+  while (*t) {
+    const char *open = strchr(t, '{');
+    const char *close = open ? strchr(open, '}') : NULL;
+    if (!open || !close) {
+      strbuf_puts(&b, t);
+      break;
+    }
+    strbuf_append(&b, t, (size_t)(open - t));
+    size_t n = (size_t)(close - open - 1);
+    const char *name = open + 1;
+    bool done = true;
+    if (n == 8 && !memcmp(name, "resolved", 8)) strbuf_puts(&b, m->resolved ? m->resolved : "?");
+    else if (n == 6 && !memcmp(name, "detail", 6)) strbuf_puts(&b, m->detail ? m->detail : "");
+    else if (n == 7 && !memcmp(name, "context", 7)) strbuf_puts(&b, note);
+    else {
+      done = false;
+      uint32_t id;
+      for (id = 0; id < m->cq->capture_count; id++) {
+        uint32_t len;
+        const char *cn = ts_query_capture_name_for_id(m->cq->query, id, &len);
+        if (len == n && !memcmp(cn, name, n)) break;
+      }
+      TSNode c = id < m->cq->capture_count ? match_capture(m, (int)id) : (TSNode){0};
+      if (!ts_node_is_null(c)) engine__put_text(&b, m->sem, c), done = true;
+    }
+    if (!done) strbuf_append(&b, open, n + 2);
+    t = close + 1;
+  }
+  return strbuf_steal(&b);
+}
+
+static void engine__first_error(TSNode root, AnalyzeInfo *info) {
+  if (!ts_node_has_error(root)) return;
+  TSTreeCursor cur = ts_tree_cursor_new(root);
+  for (;;) { /* descend toward the first error node */
+    TSNode n = ts_tree_cursor_current_node(&cur);
+    if (ts_node_is_error(n) || ts_node_is_missing(n)) {
+      TSPoint p = ts_node_start_point(n);
+      info->first_error = (LlPoint){p.row, p.column};
+      break;
+    }
+    bool moved = false;
+    if (ts_tree_cursor_goto_first_child(&cur)) {
+      do {
+        if (ts_node_has_error(ts_tree_cursor_current_node(&cur))) { moved = true; break; }
+      } while (ts_tree_cursor_goto_next_sibling(&cur));
+    }
+    if (!moved) break;
+  }
+  ts_tree_cursor_delete(&cur);
+  info->syntax_errors = 1;
+}
+
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
+                            AnalyzeInfo *info);
+
+static void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
+                            DiagList *out, AnalyzeInfo *info) {
+  const CompiledQuery *cq = &self->engine->cq;
+  /* Run the query only at the nodes its patterns can start at (collected by the semantic walk),
+   * without descending: one tree traversal instead of two. */
+  size_t ncand = cq->any_root ? 1 : sem->candidates.len;
+  ts_query_cursor_set_max_start_depth(self->cursor, cq->any_root ? UINT32_MAX : 0);
+  for (size_t c = 0; c < ncand; c++) {
+    ts_query_cursor_exec(self->cursor, cq->query, cq->any_root ? root : sem->candidates.items[c]);
+    engine__matches(self, cfg, sem, sup, out, info);
+  }
+}
+
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
+                            AnalyzeInfo *info) {
+  const CompiledQuery *cq = &self->engine->cq;
+  TSQueryMatch qm;
+  while (ts_query_cursor_next_match(self->cursor, &qm)) {
+    const PatternInfo *pi = &cq->patterns.items[qm.pattern_index];
+    Match m = {.sem = sem, .qm = &qm, .cq = cq, .md = self->md};
+    TSNode at = pi->report >= 0 ? match_capture(&m, pi->report) : (TSNode){0};
+    if (ts_node_is_null(at) && qm.capture_count) at = qm.captures[0].node;
+    if (ts_node_is_null(at) || !query_predicates_hold(pi, &m)) goto next;
+    if (!ts_node_is_null(m.anchor)) at = m.anchor;
+    Context ctx = sem_context_at(sem, ts_node_start_byte(at));
+    Severity sev = config_severity(cfg, pi->rule, ctx);
+    if (sev == SEV_OFF) goto next;
+    TSPoint sp = ts_node_start_point(at), ep = ts_node_end_point(at);
+    if (suppress_hides(sup, pi->rule->id, sp.row)) {
+      info->suppressed++;
+      goto next;
+    }
+    char *note = sem_context_note(sem, ts_node_start_byte(at));
+    Diag d = {.rule = pi->rule, .severity = sev, .context = ctx, .start_byte = ts_node_start_byte(at),
+              .end_byte = ts_node_end_byte(at), .start = {sp.row, sp.column}, .end = {ep.row, ep.column},
+              .message = engine__message(pi->rule, &m, note), .context_note = note};
+    vec_push(out, d);
+  next:
+    free(m.detail);
+  }
+}
+
+/* Several patterns of one rule can match the same node: keep one finding per (rule, range). */
+static void engine__dedupe(DiagList *out, size_t from) {
+  size_t w = from;
+  for (size_t i = from; i < out->len; i++) {
+    Diag *d = &out->items[i];
+    if (w > from && out->items[w - 1].rule == d->rule && out->items[w - 1].start_byte == d->start_byte &&
+        out->items[w - 1].end_byte == d->end_byte) {
+      free(d->message);
+      free(d->context_note);
+      continue;
+    }
+    out->items[w++] = *d;
+  }
+  out->len = w;
+}
+
+void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info) {
+  AnalyzeInfo local;
+  if (!info) info = &local;
+  memset(info, 0, sizeof *info);
+  double t0 = engine__ms();
+  TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
+  double t1 = engine__ms();
+  if (!tree) return;
+  TSNode root = ts_tree_root_node(tree);
+  engine__first_error(root, info);
+  const CompiledQuery *cq = &self->engine->cq;
+  Sem *sem = sem_new_collecting(tree, src, len, (const char *const *)cfg->registrars.items,
+                                cq->any_root ? NULL : cq->roots, cq->symbol_count);
+  Suppressions sup = {0};
+  suppress_collect(sem, &sup);
+  size_t from = out->len;
+  engine__collect(self, cfg, sem, root, &sup, out, info);
+  DiagList tail = {.items = out->items + from, .len = out->len - from, .cap = out->len - from};
+  diag_list_sort(&tail);
+  engine__dedupe(out, from);
+  suppress_free(&sup);
+  sem_free(sem);
+  ts_tree_delete(tree);
+  info->parse_ms = t1 - t0;
+  info->analyse_ms = engine__ms() - t1;
+}

@@ -1,0 +1,66 @@
+/* query.h: all rules' patterns compiled into one TSQuery, with each pattern's predicates
+ * pre-parsed (regexes compiled once). A CompiledQuery is immutable after query_compile and shared
+ * between threads; it owns the TSQuery and the predicates, and borrows the rules. */
+#ifndef LOOPLENS_QUERY_H
+#define LOOPLENS_QUERY_H
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <tree_sitter/api.h>
+#include "looplens/rule.h"
+#include "sem.h"
+
+typedef struct Match Match;
+typedef struct Pred Pred;
+typedef bool (*PredFn)(const Pred *p, Match *m);
+
+struct Pred {
+  const char *name;
+  PredFn fn;
+  bool negate;
+  Vec(int) captures;       /* capture ids among the arguments, in order */
+  Vec(char *) strings;     /* string arguments, in order (owned) */
+  pcre2_code *re;          /* compiled first string argument, for the regex predicates */
+};
+
+typedef struct {
+  const Rule *rule;
+  Vec(Pred) preds;
+  int report;              /* capture id reported: @report if present, else the first capture */
+} PatternInfo;
+
+typedef struct {
+  TSQuery *query;
+  Vec(PatternInfo) patterns;
+  uint32_t capture_count;
+  /* The node types every pattern starts at (indexed by symbol), so the engine can run the query
+   * only at those nodes instead of walking the whole tree a second time; any_root when some
+   * pattern may start anywhere (a wildcard, a supertype, a sibling sequence). */
+  uint8_t *roots;
+  uint32_t symbol_count;
+  bool any_root;
+} CompiledQuery;
+
+/* The state predicates see for one match; semantic predicates may fill the message variables. */
+struct Match {
+  Sem *sem;
+  const TSQueryMatch *qm;
+  const CompiledQuery *cq;
+  pcre2_match_data *md;
+  const char *resolved;    /* {resolved}: what the last resolves-to? resolved to (owned by the Sem) */
+  char *detail;            /* {detail}: set by semantic predicates (owned) */
+  TSNode anchor;           /* when set, the node to report instead of the @report capture */
+};
+
+int query_compile(CompiledQuery *out, Rule *const *rules, size_t n, LlError *err);
+void query_free(CompiledQuery *self);
+/* The first node captured with `id` in the match; a null node when none. */
+TSNode match_capture(const Match *m, int id);
+/* Runs the pattern's predicates; true when all hold. */
+bool query_predicates_hold(const PatternInfo *pi, Match *m);
+
+/* The predicate table (pred.c). */
+typedef struct { const char *name; PredFn fn; int min_captures, min_strings; bool regex; } PredDef;
+const PredDef *pred_lookup(const char *name);
+
+#endif

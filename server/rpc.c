@@ -1,0 +1,392 @@
+/* rpc — LSP base-protocol framing. See include/looplens/rpc.h for the contract. */
+#include "looplens/rpc.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* The string resynchronisation looks for, lower case. */
+static const char RPC__SYNC[] = "content-length:";
+#define RPC__SYNC_LEN (sizeof RPC__SYNC - 1)
+
+/* Header lines longer than this are never useful; the cap also keeps `max + 2` from overflowing. */
+#define RPC__MAX_HEADER_LINE_CAP ((size_t)1 << 20)
+
+typedef enum RpcState {
+  RPC__HEADERS, /* reading header lines; `pos` is the start of the current line */
+  RPC__BODY,    /* waiting for `length` bytes at `pos` */
+  RPC__SKIP,    /* discarding `skip_left` bytes of an over-limit body */
+  RPC__RESYNC,  /* scanning for RPC__SYNC from `pos` */
+} RpcState;
+
+/*
+ * - `buf[pos, len)`: unconsumed input; `base` is the stream offset of `buf[0]`.
+ * - `scan`: in RPC__HEADERS, how far past `pos` the current line was already searched for LF.
+ * - `have_length`, `length`, `block_start`: the header block being read.
+ */
+struct RpcReader {
+  char *buf;
+  size_t cap, len, pos;
+  uint64_t base;
+  RpcLimits limits;
+  RpcState state;
+  size_t scan;
+  bool have_length;
+  uint64_t length;
+  uint64_t block_start;
+  uint64_t skip_left;
+};
+
+RpcReader *rpc_reader_new(const RpcLimits *limits) {
+  RpcReader *self = calloc(1, sizeof *self);
+  if (!self) return NULL;
+  self->limits.max_body = RPC_DEFAULT_MAX_BODY;
+  self->limits.max_header_line = RPC_DEFAULT_MAX_HEADER_LINE;
+  if (limits && limits->max_body) self->limits.max_body = limits->max_body;
+  if (limits && limits->max_header_line) self->limits.max_header_line = limits->max_header_line;
+  if (self->limits.max_header_line > RPC__MAX_HEADER_LINE_CAP)
+    self->limits.max_header_line = RPC__MAX_HEADER_LINE_CAP;
+  self->state = RPC__HEADERS;
+  self->cap = 4096; /* never NULL: even `buf + 0` on a null pointer is undefined */
+  self->buf = malloc(self->cap);
+  if (!self->buf) {
+    free(self);
+    return NULL;
+  }
+  return self;
+}
+
+void rpc_reader_delete(RpcReader *self) {
+  if (!self) return;
+  free(self->buf);
+  free(self);
+}
+
+size_t rpc_reader_buffered(const RpcReader *self) { return self->len - self->pos; }
+
+/* Makes room for `extra` more bytes after `len`, compacting before growing. 0 or -1 (ENOMEM). */
+static int rpc_reader__reserve(RpcReader *self, size_t extra) {
+  if (self->cap - self->len >= extra) return 0;
+  if (self->pos > 0) {
+    memmove(self->buf, self->buf + self->pos, self->len - self->pos);
+    self->base += self->pos;
+    self->len -= self->pos;
+    self->pos = 0;
+    if (self->cap - self->len >= extra) return 0;
+  }
+  if (extra > SIZE_MAX - self->len) goto nomem;
+  size_t need = self->len + extra;
+  size_t cap = self->cap;
+  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+  char *buf = realloc(self->buf, cap);
+  if (!buf) goto nomem;
+  self->buf = buf;
+  self->cap = cap;
+  return 0;
+nomem:
+  errno = ENOMEM;
+  return -1;
+}
+
+int rpc_reader_feed(RpcReader *self, const void *data, size_t len) {
+  if (len == 0) return 0;
+  if (rpc_reader__reserve(self, len) < 0) return -1;
+  memcpy(self->buf + self->len, data, len);
+  self->len += len;
+  return 0;
+}
+
+ssize_t rpc_reader_read_fd(RpcReader *self, int fd) {
+  if (rpc_reader__reserve(self, 64 * 1024) < 0) return -1;
+  for (;;) {
+    ssize_t n = read(fd, self->buf + self->len, self->cap - self->len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n > 0) self->len += (size_t)n;
+    return n;
+  }
+}
+
+const char *rpc_error_kind_name(RpcErrorKind kind) {
+  switch (kind) {
+  case RPC_ERROR_NONE: return "none";
+  case RPC_ERROR_MISSING_LENGTH: return "missing-length";
+  case RPC_ERROR_DUPLICATE_LENGTH: return "duplicate-length";
+  case RPC_ERROR_BAD_LENGTH: return "bad-length";
+  case RPC_ERROR_LENGTH_TOO_LARGE: return "length-too-large";
+  case RPC_ERROR_LINE_TOO_LONG: return "line-too-long";
+  case RPC_ERROR_MALFORMED_HEADER: return "malformed-header";
+  }
+  return "unknown";
+}
+
+/* ---- header lines ---- */
+
+static bool rpc__is_tchar(unsigned char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool rpc__ieq(const char *s, size_t n, const char *lower) {
+  size_t i = 0;
+  for (; i < n && lower[i]; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 'A' && c <= 'Z') c = (unsigned char)(c - 'A' + 'a');
+    if (c != (unsigned char)lower[i]) return false;
+  }
+  return i == n && lower[i] == '\0';
+}
+
+/* Copies up to 40 bytes of `s` into `out`, replacing non-printable bytes with '?'. */
+static void rpc__quote(char *out, size_t cap, const char *s, size_t n) {
+  size_t max = n > 40 ? 40 : n, i = 0;
+  for (; i < max && i + 1 < cap; i++) {
+    unsigned char c = (unsigned char)s[i];
+    out[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+  }
+  out[i] = '\0';
+  if (n > max && cap > i + 3) strcpy(out + i, "...");
+}
+
+static void rpc__set_error(RpcError *error, RpcErrorKind kind, uint64_t offset, const char *what,
+                           const char *s, size_t n) {
+  if (!error) return;
+  char quoted[48];
+  rpc__quote(quoted, sizeof quoted, s, n);
+  error->kind = kind;
+  error->offset = offset;
+  if (n == 0)
+    snprintf(error->text, sizeof error->text, "%s", what);
+  else
+    snprintf(error->text, sizeof error->text, "%s: '%s'", what, quoted);
+}
+
+/* Parses digits into `*out`. Returns false when empty, not all digits, or above UINT64_MAX. */
+static bool rpc__parse_length(const char *s, size_t n, uint64_t *out) {
+  uint64_t v = 0;
+  if (n == 0) return false;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    unsigned d = (unsigned)(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+/* Interprets one non-empty header line (without CRLF). */
+static RpcErrorKind rpc_reader__header(RpcReader *self, const char *s, size_t n, uint64_t at,
+                                       RpcError *error) {
+  const char *colon = memchr(s, ':', n);
+  if (!colon) {
+    rpc__set_error(error, RPC_ERROR_MALFORMED_HEADER, at, "header line without ':'", s, n);
+    return RPC_ERROR_MALFORMED_HEADER;
+  }
+  size_t name_len = (size_t)(colon - s);
+  bool name_ok = name_len > 0;
+  for (size_t i = 0; i < name_len && name_ok; i++) name_ok = rpc__is_tchar((unsigned char)s[i]);
+  if (!name_ok) {
+    rpc__set_error(error, RPC_ERROR_MALFORMED_HEADER, at, "invalid header name", s, n);
+    return RPC_ERROR_MALFORMED_HEADER;
+  }
+  const char *v = colon + 1, *end = s + n;
+  while (v < end && (*v == ' ' || *v == '\t')) v++;
+  while (end > v && (end[-1] == ' ' || end[-1] == '\t')) end--;
+  for (const char *p = v; p < end; p++) {
+    unsigned char c = (unsigned char)*p;
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      rpc__set_error(error, RPC_ERROR_MALFORMED_HEADER, at, "control character in header", s, n);
+      return RPC_ERROR_MALFORMED_HEADER;
+    }
+  }
+  if (!rpc__ieq(s, name_len, "content-length")) return RPC_ERROR_NONE;
+  if (self->have_length) {
+    rpc__set_error(error, RPC_ERROR_DUPLICATE_LENGTH, at, "duplicate Content-Length", s, n);
+    return RPC_ERROR_DUPLICATE_LENGTH;
+  }
+  if (!rpc__parse_length(v, (size_t)(end - v), &self->length)) {
+    rpc__set_error(error, RPC_ERROR_BAD_LENGTH, at, "Content-Length is not a 64-bit number", s, n);
+    return RPC_ERROR_BAD_LENGTH;
+  }
+  self->have_length = true;
+  return RPC_ERROR_NONE;
+}
+
+static void rpc_reader__begin_block(RpcReader *self) {
+  self->state = RPC__HEADERS;
+  self->scan = 0;
+  self->have_length = false;
+  self->length = 0;
+  self->block_start = self->base + self->pos;
+}
+
+/* After an error in the line starting at `line_start`: scan for RPC__SYNC from the next byte. */
+static void rpc_reader__resync(RpcReader *self, size_t line_start) {
+  self->state = RPC__RESYNC;
+  self->pos = line_start + 1;
+}
+
+/* One step in RPC__HEADERS. Returns 1 to continue, 0 for more input, -1 on error. */
+static int rpc_reader__step_headers(RpcReader *self, RpcError *error) {
+  size_t max = self->limits.max_header_line;
+  size_t avail = self->len - self->pos;
+  size_t window = avail < max + 2 ? avail : max + 2;
+  const char *line = self->buf + self->pos;
+  uint64_t at = self->base + self->pos;
+  const char *lf = NULL;
+  if (window > self->scan) lf = memchr(line + self->scan, '\n', window - self->scan);
+  if (!lf) {
+    if (avail < max + 2) {
+      self->scan = window;
+      return 0;
+    }
+    rpc__set_error(error, RPC_ERROR_LINE_TOO_LONG, at, "header line too long", line, max);
+    rpc_reader__resync(self, self->pos);
+    return -1;
+  }
+  size_t n = (size_t)(lf - line);
+  if (n == 0 || line[n - 1] != '\r') {
+    rpc__set_error(error, RPC_ERROR_MALFORMED_HEADER, at, "header line ends with a bare LF", line, n);
+    rpc_reader__resync(self, self->pos);
+    return -1;
+  }
+  n--; /* drop the CR */
+  if (n > 0) {
+    if (rpc_reader__header(self, line, n, at, error) != RPC_ERROR_NONE) {
+      rpc_reader__resync(self, self->pos);
+      return -1;
+    }
+    self->pos += n + 2;
+    self->scan = 0;
+    return 1;
+  }
+  /* The empty line ends the header block. */
+  if (!self->have_length) {
+    rpc__set_error(error, RPC_ERROR_MISSING_LENGTH, self->block_start,
+                   "header block without Content-Length", "", 0);
+    rpc_reader__resync(self, self->pos);
+    return -1;
+  }
+  self->pos += 2;
+  if (self->length > self->limits.max_body) {
+    if (error) {
+      error->kind = RPC_ERROR_LENGTH_TOO_LARGE;
+      error->offset = self->block_start;
+      snprintf(error->text, sizeof error->text,
+               "Content-Length %llu exceeds the limit of %zu bytes; body skipped",
+               (unsigned long long)self->length, self->limits.max_body);
+    }
+    self->state = RPC__SKIP;
+    self->skip_left = self->length;
+    return -1;
+  }
+  self->state = RPC__BODY;
+  return 1;
+}
+
+/* Finds RPC__SYNC case-insensitively in `buf[pos, len)`; keeps a possible partial match. */
+static int rpc_reader__step_resync(RpcReader *self) {
+  const char *p = self->buf + self->pos, *end = self->buf + self->len;
+  for (; (size_t)(end - p) >= RPC__SYNC_LEN; p++) {
+    if ((*p == 'c' || *p == 'C') && rpc__ieq(p, RPC__SYNC_LEN, RPC__SYNC)) {
+      self->pos = (size_t)(p - self->buf);
+      rpc_reader__begin_block(self);
+      return 1;
+    }
+  }
+  self->pos = (size_t)(p - self->buf);
+  return 0;
+}
+
+int rpc_reader_next(RpcReader *self, const char **body, size_t *len, RpcError *error) {
+  if (error) {
+    error->kind = RPC_ERROR_NONE;
+    error->offset = 0;
+    error->text[0] = '\0';
+  }
+  for (;;) {
+    int r = 0;
+    switch (self->state) {
+    case RPC__HEADERS:
+      r = rpc_reader__step_headers(self, error);
+      break;
+    case RPC__BODY:
+      if (self->len - self->pos < self->length) return 0;
+      *body = self->buf + self->pos;
+      *len = (size_t)self->length;
+      self->pos += (size_t)self->length;
+      rpc_reader__begin_block(self);
+      return 1;
+    case RPC__SKIP: {
+      size_t avail = self->len - self->pos;
+      size_t n = self->skip_left < avail ? (size_t)self->skip_left : avail;
+      self->pos += n;
+      self->skip_left -= n;
+      if (self->skip_left > 0) return 0;
+      rpc_reader__begin_block(self);
+      r = 1;
+      break;
+    }
+    case RPC__RESYNC:
+      r = rpc_reader__step_resync(self);
+      break;
+    }
+    if (r <= 0) return r;
+  }
+}
+
+/* ---- writer ---- */
+
+size_t rpc_format_header(char *out, size_t cap, size_t body_len) {
+  int n = snprintf(out, cap, "Content-Length: %zu\r\n\r\n", body_len);
+  if (n < 0 || (size_t)n >= cap) return 0;
+  return (size_t)n;
+}
+
+/* Blocks until `fd` is writable; 0 or -1 with errno. */
+static int rpc__wait_writable(int fd) {
+  struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+  for (;;) {
+    int r = poll(&pfd, 1, -1);
+    if (r > 0) return 0;
+    if (r < 0 && errno != EINTR) return -1;
+  }
+}
+
+int rpc_write_message(int fd, const void *body, size_t len) {
+  char header[RPC_HEADER_MAX];
+  size_t header_len = rpc_format_header(header, sizeof header, len);
+  struct iovec iov[2] = {
+      {.iov_base = header, .iov_len = header_len},
+      {.iov_base = (void *)(uintptr_t)body, .iov_len = len},
+  };
+  struct iovec *v = iov;
+  int count = len > 0 ? 2 : 1;
+  while (count > 0) {
+    ssize_t n = writev(fd, v, count);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (rpc__wait_writable(fd) < 0) return -1;
+        continue;
+      }
+      return -1;
+    }
+    size_t done = (size_t)n;
+    while (count > 0 && done >= v->iov_len) {
+      done -= v->iov_len;
+      v++;
+      count--;
+    }
+    if (count > 0) {
+      v->iov_base = (char *)v->iov_base + done;
+      v->iov_len -= done;
+    }
+  }
+  return 0;
+}

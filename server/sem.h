@@ -1,0 +1,105 @@
+/* sem.h: the per-file semantic model, built once per parse: bindings and core-module aliases,
+ * function contexts (start-up / unknown / hot, with the reason), and file facts.
+ * A Sem borrows the tree and the source text (both must outlive it) and owns everything else. */
+#ifndef LOOPLENS_SEM_H
+#define LOOPLENS_SEM_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+#include "looplens/diag.h"
+#include "looplens/strbuf.h"
+#include "looplens/vec.h"
+
+typedef struct {
+  uint32_t start, end; /* byte range of the function node */
+  TSNode node;
+  int parent;          /* enclosing function, -1 at module level */
+  int owner;           /* class or object literal it is a method of (its start byte), -1 if none */
+  uint32_t name_start, name_end; /* source range of its name (declared, method, key or assignment target); empty if none */
+  Context ctx;
+  int via;             /* the function whose call made this one hot/start-up; -1 for a root */
+  char *why;           /* owned, for roots: what registered it ("route handler passed to app.get (line 12)") */
+  bool exported, is_async, hot_root, has_callers;
+} SemFunc;
+
+typedef enum { DECL_VALUE, DECL_FUNC, DECL_PARAM } SemDeclKind;
+
+typedef struct {
+  const char *name;            /* into the source, name_len bytes (not NUL-terminated) */
+  uint32_t name_len;
+  uint32_t scope_start, scope_end;
+  uint32_t at;                 /* byte offset of the declaring identifier */
+  SemDeclKind kind;
+  int func;                    /* DECL_FUNC: the function; DECL_PARAM: its owner */
+  int param_index;             /* DECL_PARAM */
+  TSNode value;                /* DECL_VALUE: the initializer (may be null) */
+  char *member;                /* DECL_VALUE from destructuring/named import: the property taken, owned */
+  char *import_source;         /* DECL_VALUE from an ESM import: the module specifier, owned */
+  bool import_whole;           /* default or namespace import */
+  bool module_level, is_const;
+  /* memoised resolution (resolve_state: 0 not yet, 1 in progress, 2 done) */
+  int resolve_state;
+  char *path;
+} SemDecl;
+
+typedef struct { uint32_t start, end; } SemRange;
+typedef struct { int from, to; } SemEdge; /* from == -1: module top level */
+
+typedef struct Sem {
+  const char *src;
+  size_t len;
+  TSTree *tree;
+  Vec(SemFunc) funcs;          /* in start-byte order (pre-order) */
+  Vec(SemDecl) decls;
+  Vec(int) decl_order;         /* indices into decls sorted by name */
+  Vec(SemEdge) edges;
+  Vec(SemRange) comments;
+  Vec(TSNode) calls;           /* every call and new expression, pre-order */
+  Vec(int) call_func;          /* enclosing function of each call, -1 at top level */
+  const uint8_t *interesting;  /* borrowed: node symbols to collect as query candidates, may be NULL */
+  uint32_t interesting_n;
+  Vec(TSNode) candidates;      /* nodes whose symbol is interesting, pre-order */
+  Vec(char *) extra_registrars;/* borrowed from config: extra hot-path registrar names */
+  Vec(char *) exported_names;  /* owned: names exported by `export`/`module.exports` */
+  Vec(uint32_t) exported_at;   /* start bytes of function expressions exported in place */
+  struct SemCalleeSlot { uint32_t start, end; bool used; char *path; } *callee_cache; /* open addressing */
+  size_t callee_cap;
+  bool shebang, has_server, worker_script, cli_script;
+  int depth_guard;
+} Sem;
+
+/* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted
+ * "obj.method") whose function arguments are request handlers; may be NULL. Never fails. */
+Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars);
+/* Same, also collecting the nodes whose symbol s has interesting[s] set (s < n) into candidates. */
+Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                        const uint8_t *interesting, uint32_t n);
+void sem_free(Sem *self);
+
+/* Canonical path of an expression: "fs.readFileSync", "fs.promises.readFile", "child_process.execSync",
+ * "process", "new:events", "pkg:./db" … or NULL when it does not resolve. Owned by the caller. */
+char *sem_resolve(Sem *self, TSNode expr);
+/* For a call or new expression, the canonical path of what is called. Owned by the caller. */
+char *sem_resolve_callee(Sem *self, TSNode call);
+/* The same, memoised per call and owned by the model (valid until sem_free); NULL if unresolved. */
+const char *sem_resolve_callee_ref(Sem *self, TSNode call);
+
+/* Innermost function containing the byte offset, -1 at module level. */
+int sem_func_at(const Sem *self, uint32_t byte);
+Context sem_context_at(const Sem *self, uint32_t byte);
+/* A sentence saying why the code at byte runs in its context; owned by the caller. */
+char *sem_context_note(const Sem *self, uint32_t byte);
+
+/* The declaration an identifier named `name` at byte `at` refers to, or NULL. */
+const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at);
+/* The local function an expression (identifier, member, inline function) denotes, or -1. */
+int sem_func_of(Sem *self, TSNode expr);
+
+/* Text helpers over the borrowed source. */
+bool sem_node_is(const Sem *self, TSNode n, const char *text);
+char *sem_node_text(const Sem *self, TSNode n); /* owned copy */
+/* The string value of a string literal node (no escapes decoded), NULL when not a plain string. */
+char *sem_string_value(const Sem *self, TSNode n);
+bool sem_is_function_node(TSNode n);
+
+#endif

@@ -1,0 +1,15 @@
+/* sem_private.h: the pieces of the semantic model shared between sem.c, sem_ctx.c and sem_resolve.c. */
+#ifndef LOOPLENS_SEM_PRIVATE_H
+#define LOOPLENS_SEM_PRIVATE_H
+#include "sem.h"
+
+void sem__note_call(Sem *self, TSNode call);
+void sem__note_export(Sem *self, TSNode export_statement);
+void sem__note_assignment(Sem *self, TSNode assignment);
+void sem__exports_resolve(Sem *self);
+void sem__classify(Sem *self);
+/* The member name of a member_expression (or string subscript), NULL otherwise; owned. */
+char *sem__member_name(const Sem *self, TSNode member);
+uint32_t sem__line(TSNode n); /* 1-based */
+
+#endif

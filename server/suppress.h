@@ -1,0 +1,17 @@
+/* suppress.h: `// looplens-ignore-next-line <rule-id>[, <rule-id>] -- reason`,
+ * `// looplens-ignore-line …` (same line) and `// looplens-ignore-file …` comments.
+ * No rule id means every rule. A Suppressions owns its strings. */
+#ifndef LOOPLENS_SUPPRESS_H
+#define LOOPLENS_SUPPRESS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "sem.h"
+
+typedef struct { uint32_t row; bool whole_file; char *rules; /* comma-separated, NULL = all */ } Suppression;
+typedef Vec(Suppression) Suppressions;
+
+void suppress_collect(const Sem *sem, Suppressions *out);
+bool suppress_hides(const Suppressions *self, const char *rule_id, uint32_t row);
+void suppress_free(Suppressions *self);
+
+#endif

@@ -1,0 +1,97 @@
+/* syms.h: node-type symbols and field ids of the JavaScript grammar, looked up once by name so the
+ * hot loops compare integers instead of strings. Read-only after syms_init (thread-safe, idempotent). */
+#ifndef LOOPLENS_SYMS_H
+#define LOOPLENS_SYMS_H
+#include <stdbool.h>
+#include <tree_sitter/api.h>
+
+typedef enum {
+  S_arrow_function,
+  S_assignment_expression,
+  S_assignment_pattern,
+  S_await_expression,
+  S_call_expression,
+  S_catch_clause,
+  S_class,
+  S_class_body,
+  S_class_declaration,
+  S_comment,
+  S_empty_statement,
+  S_export_clause,
+  S_export_statement,
+  S_expression_statement,
+  S_for_in_statement,
+  S_for_statement,
+  S_function_declaration,
+  S_function_expression,
+  S_generator_function,
+  S_generator_function_declaration,
+  S_hash_bang_line,
+  S_identifier,
+  S_if_statement,
+  S_import_clause,
+  S_import_specifier,
+  S_import_statement,
+  S_lexical_declaration,
+  S_member_expression,
+  S_method_definition,
+  S_named_imports,
+  S_namespace_import,
+  S_new_expression,
+  S_number,
+  S_object,
+  S_object_assignment_pattern,
+  S_object_pattern,
+  S_pair,
+  S_pair_pattern,
+  S_parenthesized_expression,
+  S_property_identifier,
+  S_regex,
+  S_shorthand_property_identifier,
+  S_shorthand_property_identifier_pattern,
+  S_statement_block,
+  S_string,
+  S_string_fragment,
+  S_subscript_expression,
+  S_switch_body,
+  S_template_string,
+  S_this,
+  S_variable_declaration,
+  S_variable_declarator,
+  S__COUNT
+} SymId;
+
+typedef enum {
+  F_alias,
+  F_alternative,
+  F_arguments,
+  F_body,
+  F_condition,
+  F_constructor,
+  F_declaration,
+  F_flags,
+  F_function,
+  F_index,
+  F_key,
+  F_left,
+  F_name,
+  F_object,
+  F_parameter,
+  F_parameters,
+  F_pattern,
+  F_property,
+  F_right,
+  F_source,
+  F_value,
+  F__COUNT
+} FieldIdx;
+
+extern TSSymbol syms_table[S__COUNT];
+extern TSFieldId syms_fields[F__COUNT];
+
+void syms_init(void);
+#define SYM(name) (syms_table[S_##name])
+static inline bool node_is(TSNode n, SymId s) { return ts_node_symbol(n) == syms_table[s]; }
+static inline TSNode node_field(TSNode n, FieldIdx f) { return ts_node_child_by_field_id(n, syms_fields[f]); }
+
+#endif
