@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char check__usage[] =
@@ -49,6 +50,8 @@ typedef struct {
   const Config **configs;
   size_t n;
   size_t max_size;
+  const size_t *order; /* largest files first, so one big file does not finish last on one core */
+  bool keep_source;    /* text output on a terminal shows code frames */
   atomic_size_t next;
 } Work;
 
@@ -88,10 +91,40 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, size_t ma
                   "syntax error; the parts that parsed were still checked");
 }
 
+static off_t *check__sort_sizes;
+static int check__size_cmp(const void *a, const void *b) {
+  off_t x = check__sort_sizes[*(const size_t *)a], y = check__sort_sizes[*(const size_t *)b];
+  return (x < y) - (x > y);
+}
+
+/* Indices of the files, largest first (longest-processing-time-first scheduling). */
+static size_t *check__by_size(const FileResult *files, size_t n) {
+  size_t *order = malloc((n + 1) * sizeof *order);
+  off_t *sizes = calloc(n + 1, sizeof *sizes);
+  if (!order || !sizes) abort();
+  for (size_t i = 0; i < n; i++) {
+    struct stat st;
+    order[i] = i;
+    sizes[i] = stat(files[i].path, &st) == 0 ? st.st_size : 0;
+  }
+  check__sort_sizes = sizes; /* only the main thread sorts */
+  if (n > 1) qsort(order, n, sizeof *order, check__size_cmp);
+  check__sort_sizes = NULL;
+  free(sizes);
+  return order;
+}
+
 static void *check__worker(void *arg) {
   Work *w = arg;
   Analyzer *an = analyzer_new(w->engine);
-  for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;) check__one(an, w->configs[i], &w->files[i], w->max_size);
+  for (size_t k; (k = atomic_fetch_add(&w->next, 1)) < w->n;) {
+    size_t i = w->order[k];
+    check__one(an, w->configs[i], &w->files[i], w->max_size);
+    if (!w->keep_source) {
+      free(w->files[i].src);
+      w->files[i].src = NULL;
+    }
+  }
   analyzer_free(an);
   return NULL;
 }
@@ -228,7 +261,10 @@ int cli_check(int argc, char **argv) {
     status = 2;
     goto done;
   }
-  Work w = {.engine = engine, .files = results, .configs = configs, .n = n, .max_size = o.max_size};
+  bool tty = isatty(1);
+  size_t *order = check__by_size(results, n);
+  Work w = {.engine = engine, .files = results, .configs = configs, .n = n, .max_size = o.max_size, .order = order,
+            .keep_source = tty && strcmp(o.format, "json")};
   atomic_init(&w.next, 0);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   int jobs = o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1);
@@ -239,7 +275,7 @@ int cli_check(int argc, char **argv) {
     if (pthread_create(&tids[started], NULL, check__worker, &w) == 0) started++;
   check__worker(&w);
   for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
-  bool tty = isatty(1);
+  free(order);
   OutputOptions oo = {.color = !strcmp(o.color, "always") || (!strcmp(o.color, "auto") && tty && !getenv("NO_COLOR")),
                       .frames = tty};
   if (!strcmp(o.format, "json")) check_output_json(stdout, results, n);

@@ -174,6 +174,7 @@ static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const S
     Context ctx = sem_context_at(sem, ts_node_start_byte(at));
     Severity sev = config_severity(cfg, pi->rule, ctx);
     if (sev == SEV_OFF) goto next;
+    for (int d = 0; d < m.demote && sev > SEV_INFO; d++) sev = (Severity)(sev - 1);
     TSPoint sp = ts_node_start_point(at), ep = ts_node_end_point(at);
     if (suppress_hides(sup, pi->rule->id, sp.row)) {
       info->suppressed++;

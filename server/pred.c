@@ -5,6 +5,7 @@
 #include "looplens/redos.h"
 #include "sem_private.h"
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,6 +296,49 @@ static bool pred_redos_applied(const Pred *p, Match *m) {
   return bad;
 }
 
+TSNode pred_arg(TSNode call, uint32_t i) {
+  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  return ts_node_is_null(args) || i >= ts_node_named_child_count(args) ? (TSNode){0} : ts_node_named_child(args, i);
+}
+
+uint32_t pred_arg_count(TSNode call) {
+  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  return ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+}
+
+bool pred_inside(TSNode inner, TSNode outer) {
+  return ts_node_start_byte(outer) <= ts_node_start_byte(inner) && ts_node_end_byte(inner) <= ts_node_end_byte(outer);
+}
+
+void pred_set_detail(Match *m, const char *fmt, ...) {
+  StrBuf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  strbuf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  free(m->detail);
+  m->detail = strbuf_steal(&b);
+}
+
+char *pred_snippet(const Sem *sem, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  const char *nl = memchr(sem->src + s, '\n', e - s);
+  uint32_t len = nl ? (uint32_t)(nl - (sem->src + s)) : e - s;
+  StrBuf b = {0};
+  strbuf_append(&b, sem->src + s, len > 50 ? 47 : len);
+  if (len > 50 || nl) strbuf_puts(&b, "...");
+  return strbuf_steal(&b);
+}
+
+/* #recurring? @node: the code may run again and again (per request, event or interval tick); code
+ * whose callers are unknown may, too (its severity comes from the unknown context). */
+static bool pred_recurring(const Pred *p, Match *m) {
+  TSNode a = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(a)) return false;
+  uint32_t at = ts_node_start_byte(a);
+  return sem_recurring_at(m->sem, at) || (!m->sem->cli_script && sem_context_at(m->sem, at) == CTX_UNKNOWN);
+}
+
 static const PredDef pred__table[] = {
     {"eq?", pred_eq, 1, 0, false},
     {"not-eq?", pred_eq, 1, 0, false},
@@ -305,11 +349,21 @@ static const PredDef pred__table[] = {
     {"resolves-to?", pred_resolves_to, 1, 1, true},
     {"not-resolves-to?", pred_resolves_to, 1, 1, true},
     {"context?", pred_context, 1, 1, false},
+    {"recurring?", pred_recurring, 1, 0, false},
+    {"not-recurring?", pred_recurring, 1, 0, false},
     {"require-call?", pred_require_call, 1, 0, false},
     {"no-callback?", pred_no_callback, 1, 0, false},
     {"busy-wait?", pred_busy_wait, 1, 0, false},
     {"main-thread?", pred_main_thread, 1, 0, false},
     {"redos-applied?", pred_redos_applied, 1, 0, false},
+    {"reschedules-self?", pred_reschedules_self, 1, 0, false},
+    {"async-self-chain?", pred_async_self_chain, 1, 0, false},
+    {"in-unbounded-loop?", pred_in_unbounded_loop, 1, 0, false},
+    {"async-spin-loop?", pred_async_spin_loop, 1, 0, false},
+    {"grows-unbounded?", pred_grows_unbounded, 1, 0, false},
+    {"leaks-listener?", pred_leaks_listener, 1, 0, false},
+    {"unlimited-listeners?", pred_unlimited_listeners, 1, 0, false},
+    {"interval-never-cleared?", pred_interval_never_cleared, 1, 0, false},
 };
 
 const PredDef *pred_lookup(const char *name) {

@@ -50,7 +50,26 @@ struct Match {
   const char *resolved;    /* {resolved}: what the last resolves-to? resolved to (owned by the Sem) */
   char *detail;            /* {detail}: set by semantic predicates (owned) */
   TSNode anchor;           /* when set, the node to report instead of the @report capture */
+  int demote;              /* severity levels to drop (e.g. self-rescheduling behind a condition) */
 };
+
+/* Semantic predicates of the rule families (pred_*.c), listed in pred.c's table. */
+bool pred_reschedules_self(const Pred *p, Match *m);
+bool pred_async_self_chain(const Pred *p, Match *m);
+bool pred_in_unbounded_loop(const Pred *p, Match *m);
+bool pred_async_spin_loop(const Pred *p, Match *m);
+bool pred_grows_unbounded(const Pred *p, Match *m);
+bool pred_leaks_listener(const Pred *p, Match *m);
+bool pred_unlimited_listeners(const Pred *p, Match *m);
+bool pred_interval_never_cleared(const Pred *p, Match *m);
+
+/* Helpers shared by the predicate files. */
+TSNode pred_arg(TSNode call, uint32_t i);          /* i-th argument of a call, null if absent */
+uint32_t pred_arg_count(TSNode call);
+bool pred_inside(TSNode inner, TSNode outer);      /* byte-range containment */
+void pred_set_detail(Match *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text of a node for a message: first line, at most 50 bytes, owned. */
+char *pred_snippet(const Sem *sem, TSNode n);
 
 int query_compile(CompiledQuery *out, Rule *const *rules, size_t n, LlError *err);
 void query_free(CompiledQuery *self);

@@ -308,6 +308,10 @@ static void walk__enter(Walk *w, TSNode n) {
     sem__note_export(self, n);
   } else if (t == SYM(assignment_expression)) {
     sem__note_assignment(self, n);
+    vec_push(&self->assignments, n);
+  } else if (t == SYM(unary_expression)) {
+    TSNode op = ts_node_child(n, 0);
+    if (!ts_node_is_null(op) && sem_node_is(self, op, "delete")) vec_push(&self->assignments, n);
   }
   vec_push(&w->stack, fr);
 }
@@ -396,9 +400,12 @@ void sem_free(Sem *self) {
   vec_free(&self->decls);
   vec_free(&self->decl_order);
   vec_free(&self->edges);
+  vec_free(&self->once_edges);
   vec_free(&self->comments);
   vec_free(&self->calls);
   vec_free(&self->candidates);
+  vec_free(&self->assignments);
+  sem__containers_free(self);
   vec_free(&self->call_func);
   vec_free(&self->extra_registrars);
   for (size_t i = 0; i < self->callee_cap; i++) free(self->callee_cache[i].path);

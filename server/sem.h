@@ -20,6 +20,7 @@ typedef struct {
   int via;             /* the function whose call made this one hot/start-up; -1 for a root */
   char *why;           /* owned, for roots: what registered it ("route handler passed to app.get (line 12)") */
   bool exported, is_async, hot_root, has_callers;
+  bool recurring_root, recurring; /* runs again and again (per request, event or tick), not just once */
 } SemFunc;
 
 typedef enum { DECL_VALUE, DECL_FUNC, DECL_PARAM } SemDeclKind;
@@ -53,12 +54,15 @@ typedef struct Sem {
   Vec(SemDecl) decls;
   Vec(int) decl_order;         /* indices into decls sorted by name */
   Vec(SemEdge) edges;
+  Vec(SemEdge) once_edges;     /* registrar → one-shot callback (setTimeout, .then, .once) */
   Vec(SemRange) comments;
   Vec(TSNode) calls;           /* every call and new expression, pre-order */
   Vec(int) call_func;          /* enclosing function of each call, -1 at top level */
   const uint8_t *interesting;  /* borrowed: node symbols to collect as query candidates, may be NULL */
   uint32_t interesting_n;
   Vec(TSNode) candidates;      /* nodes whose symbol is interesting, pre-order */
+  Vec(TSNode) assignments;     /* assignment_expression and `delete x[k]`: writes and evictions */
+  struct SemContainers *containers; /* built on first use by sem_life.c */
   Vec(char *) extra_registrars;/* borrowed from config: extra hot-path registrar names */
   Vec(char *) exported_names;  /* owned: names exported by `export`/`module.exports` */
   Vec(uint32_t) exported_at;   /* start bytes of function expressions exported in place */
@@ -87,6 +91,8 @@ const char *sem_resolve_callee_ref(Sem *self, TSNode call);
 /* Innermost function containing the byte offset, -1 at module level. */
 int sem_func_at(const Sem *self, uint32_t byte);
 Context sem_context_at(const Sem *self, uint32_t byte);
+/* Does the code at byte run repeatedly — per request, event or interval tick — rather than once? */
+bool sem_recurring_at(const Sem *self, uint32_t byte);
 /* A sentence saying why the code at byte runs in its context; owned by the caller. */
 char *sem_context_note(const Sem *self, uint32_t byte);
 
@@ -94,6 +100,21 @@ char *sem_context_note(const Sem *self, uint32_t byte);
 const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at);
 /* The local function an expression (identifier, member, inline function) denotes, or -1. */
 int sem_func_of(Sem *self, TSNode expr);
+
+/* Lifetimes (sem_life.c). */
+typedef struct {
+  const char *name;      /* into the source, name_len bytes */
+  uint32_t name_len, line;
+  const char *kind;      /* "Map", "Set", "object", "array" */
+  bool evicted;          /* something in the file deletes, clears, splices or replaces it */
+  bool class_field;      /* this.<name> of a module-level singleton */
+} SemContainerInfo;
+
+/* The long-lived container an expression refers to: its index (info filled), or -1. */
+int sem_container_of(Sem *self, TSNode expr, SemContainerInfo *info);
+/* Does the expression denote an object that outlives a request: a module-level binding, `process`,
+ * an imported module, `this` of a module-level singleton, or a member of one of those? */
+bool sem_long_lived(Sem *self, TSNode expr, int depth);
 
 /* Text helpers over the borrowed source. */
 bool sem_node_is(const Sem *self, TSNode n, const char *text);

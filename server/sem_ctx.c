@@ -144,7 +144,10 @@ void sem__exports_resolve(Sem *self) {
 
 /* --- registration: what will call a function passed as an argument ------------------------- */
 
-typedef enum { REG_INHERIT, REG_HOT } RegKind;
+/* REG_HOT: called again and again (a route, a listener, an interval); REG_HOT_ONCE: called once,
+ * later, while the server may be serving (setTimeout, .then, .once) — hot, but only recurring when
+ * registered from recurring code. */
+typedef enum { REG_INHERIT, REG_HOT, REG_HOT_ONCE } RegKind;
 
 static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
   if (node_is(call, S_new_expression)) return REG_INHERIT; /* new Promise(executor) runs it now */
@@ -158,7 +161,8 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
   uint32_t line = sem__line(call);
   static const char *const timers[] = {"setTimeout", "setInterval", "setImmediate", NULL};
   if (path && ctx__in(path, timers)) {
-    strbuf_printf(why, "the timer callback passed to %s (line %u)", path, line), kind = REG_HOT;
+    strbuf_printf(why, "the timer callback passed to %s (line %u)", path, line);
+    kind = !strcmp(path, "setInterval") ? REG_HOT : REG_HOT_ONCE;
   } else if ((path && ctx__path_is_server_factory(path)) ||
              (method && (!strcmp(method, "createServer") || !strcmp(method, "createSecureServer")))) {
     strbuf_printf(why, "the request handler passed to %s (line %u)", path ? path : callee, line), kind = REG_HOT;
@@ -170,11 +174,11 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
     if (!ctx__in(event, ctx__lifecycle_events)) {
       if (event) strbuf_printf(why, "the '%s' listener registered with %s (line %u)", event, callee, line);
       else strbuf_printf(why, "the listener registered with %s (line %u)", callee, line);
-      kind = REG_HOT;
+      kind = !strcmp(method, "once") || !strcmp(method, "prependOnceListener") ? REG_HOT_ONCE : REG_HOT;
     }
     free(event);
   } else if (method && (!strcmp(method, "then") || !strcmp(method, "catch") || !strcmp(method, "finally"))) {
-    strbuf_printf(why, "the promise callback passed to .%s (line %u)", method, line), kind = REG_HOT;
+    strbuf_printf(why, "the promise callback passed to .%s (line %u)", method, line), kind = REG_HOT_ONCE;
   } else {
     for (size_t i = 0; i < self->extra_registrars.len; i++) {
       const char *r = self->extra_registrars.items[i];
@@ -197,8 +201,10 @@ static void ctx__edge(Sem *self, int from, int to) {
   self->funcs.items[to].has_callers = true;
 }
 
-static void ctx__hot_root(Sem *self, int f, const char *why) {
+static void ctx__hot_root(Sem *self, int f, const char *why, RegKind kind, int caller) {
   SemFunc *fn = &self->funcs.items[f];
+  if (kind == REG_HOT) fn->recurring_root = true;
+  else if (caller >= 0) vec_push(&self->once_edges, ((SemEdge){caller, f})); /* recurring if its registrar is */
   if (fn->hot_root) return;
   fn->hot_root = true;
   fn->has_callers = true;
@@ -210,17 +216,17 @@ static void ctx__hot_root(Sem *self, int f, const char *why) {
 static void ctx__argument(Sem *self, TSNode arg, int caller, RegKind kind, const char *why) {
   int g = sem_func_of(self, arg);
   if (g >= 0) {
-    if (kind == REG_HOT) ctx__hot_root(self, g, why);
+    if (kind != REG_INHERIT) ctx__hot_root(self, g, why, kind, caller);
     else ctx__edge(self, caller, g);
     return;
   }
-  if (kind != REG_HOT || !node_is(arg, S_object)) return;
+  if (kind == REG_INHERIT || !node_is(arg, S_object)) return;
   uint32_t k = ts_node_named_child_count(arg);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_named_child(arg, i);
     TSNode v = node_is(c, S_pair) ? node_field(c, F_value) : c;
     int h = sem_func_of(self, v);
-    if (h >= 0) ctx__hot_root(self, h, why);
+    if (h >= 0) ctx__hot_root(self, h, why, kind, caller);
   }
 }
 
@@ -297,6 +303,38 @@ static void ctx__flood(Sem *self, int *queue, size_t head, size_t tail, const si
   }
 }
 
+/* Which functions run again and again: those reached from recurring roots along calls, and
+ * one-shot callbacks registered by recurring code. */
+static void ctx__recurring(Sem *self) {
+  size_t n = self->funcs.len;
+  SemEdge *all = malloc((self->edges.len + self->once_edges.len + 1) * sizeof *all);
+  int *queue = malloc((n + 1) * sizeof *queue);
+  size_t *first = calloc(n + 2, sizeof *first);
+  if (!all || !queue || !first) abort();
+  size_t m = 0, tail = 0;
+  for (size_t i = 0; i < self->edges.len; i++)
+    if (self->edges.items[i].from >= 0) all[m++] = self->edges.items[i];
+  for (size_t i = 0; i < self->once_edges.len; i++) all[m++] = self->once_edges.items[i];
+  if (m > 1) qsort(all, m, sizeof *all, ctx__edge_cmp);
+  for (size_t i = 0; i < m; i++) first[all[i].from + 1]++;
+  for (size_t i = 1; i < n + 2; i++) first[i] += first[i - 1];
+  for (size_t i = 0; i < n; i++)
+    if (self->funcs.items[i].recurring_root) self->funcs.items[i].recurring = true, queue[tail++] = (int)i;
+  for (size_t head = 0; head < tail;) {
+    int u = queue[head++];
+    for (size_t e = first[u]; e < first[u + 1]; e++)
+      if (!self->funcs.items[all[e].to].recurring) self->funcs.items[all[e].to].recurring = true, queue[tail++] = all[e].to;
+  }
+  free(all);
+  free(queue);
+  free(first);
+}
+
+bool sem_recurring_at(const Sem *self, uint32_t byte) {
+  int f = sem_func_at(self, byte);
+  return f >= 0 && !self->cli_script && self->funcs.items[f].recurring;
+}
+
 void sem__classify(Sem *self) {
   size_t n = self->funcs.len;
   ctx__calls(self);
@@ -314,7 +352,7 @@ void sem__classify(Sem *self) {
   for (size_t i = 0; i < n; i++) {
     SemFunc *f = &self->funcs.items[i];
     if (!f->has_callers && ctx__handler_signature(params, (int)i))
-      ctx__hot_root(self, (int)i, "a request handler by its signature (req, res)");
+      ctx__hot_root(self, (int)i, "a request handler by its signature (req, res)", REG_HOT, -1);
   }
   free(params);
   /* adjacency: edges sorted by caller, the top level (-1) mapped to index n */
@@ -336,6 +374,7 @@ void sem__classify(Sem *self) {
   ctx__flood(self, queue, 0, 1, first, CTX_STARTUP);
   free(first);
   free(queue);
+  ctx__recurring(self);
   self->cli_script = self->shebang && !self->has_server;
   if (self->cli_script)
     for (size_t i = 0; i < n; i++) self->funcs.items[i].ctx = CTX_STARTUP, self->funcs.items[i].via = -1;

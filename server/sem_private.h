@@ -11,5 +11,6 @@ void sem__classify(Sem *self);
 /* The member name of a member_expression (or string subscript), NULL otherwise; owned. */
 char *sem__member_name(const Sem *self, TSNode member);
 uint32_t sem__line(TSNode n); /* 1-based */
+void sem__containers_free(Sem *self);
 
 #endif

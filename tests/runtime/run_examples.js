@@ -18,6 +18,7 @@
 // example's line with their reasons, and their figures are part of the min/median/max.
 const { spawn } = require('child_process');
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -120,11 +121,16 @@ function loadManifests() {
   return { examples, errors };
 }
 
+// Each run gets a private TMPDIR (os.tmpdir() in the example), removed afterwards whatever happened:
+// a run killed by the timeout cannot clean up after itself. A run that exits normally must leave
+// that directory empty.
 function runOnce(example) {
   return new Promise((resolve) => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'looplens-run-'));
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, ['--require', PROBE, example.abs], {
       cwd: path.dirname(example.abs),
+      env: { ...process.env, TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -155,7 +161,14 @@ function runOnce(example) {
           parseError = err.message;
         }
       }
-      resolve({ code, signal, timedOut, ms, measure, parseError, stdout, stderr });
+      let leftovers = [];
+      try {
+        leftovers = fs.readdirSync(tmp);
+      } catch {
+        leftovers = [];
+      }
+      fs.rmSync(tmp, { recursive: true, force: true });
+      resolve({ code, signal, timedOut, ms, measure, parseError, stdout, stderr, leftovers });
     });
   });
 }
@@ -173,6 +186,7 @@ function lookup(measure, metric) {
 function judge(example, run) {
   if (run.timedOut) return `killed after ${TIMEOUT_MS} ms`;
   if (run.code !== 0) return `exit ${run.code === null ? run.signal : run.code}`;
+  if (run.leftovers.length) return `left files in its tmpdir: ${run.leftovers.join(', ')}`;
   if (!run.measure) return run.parseError ? `bad ${MARK.trim()} line: ${run.parseError}` : `no ${MARK.trim()} line`;
   const failed = [];
   for (const { metric, op, value } of example.checks) {

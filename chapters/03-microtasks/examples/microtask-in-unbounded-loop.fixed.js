@@ -7,7 +7,7 @@
 const crypto = require('crypto');
 const http = require('http');
 
-const URL_PATH = '/import?rows=150000';
+const URL_PATH = '/import?rows=100000';
 
 function indexRow(i) {
   return crypto.createHash('sha1').update(`row-${i}`).digest('hex');

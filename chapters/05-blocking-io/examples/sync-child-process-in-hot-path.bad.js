@@ -3,7 +3,7 @@
 // A "page count" endpoint that shells out to an external tool with child_process.execFileSync.
 // The tool here is a node one-liner that takes ~100 ms plus its own start-up, standing in for
 // pdfinfo/ffprobe/git. The parent blocks inside execFileSync (spawn, then waitpid and pipe reads
-// without returning to the loop) for the child's whole lifetime: 4 requests = 4 stalls in a row.
+// without returning to the loop) for the child's whole lifetime: 3 requests = 3 stalls in a row.
 // The fix (sync-child-process-in-hot-path.fixed.js) uses execFile with a callback.
 const { execFileSync } = require('child_process');
 const http = require('http');
@@ -34,7 +34,7 @@ function get(port, urlPath, headers) {
   });
 }
 
-const CLIENTS = 4;
+const CLIENTS = 3;
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
   const started = performance.now();

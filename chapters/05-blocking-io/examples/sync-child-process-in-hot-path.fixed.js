@@ -3,7 +3,7 @@
 // The same "page count" endpoint with child_process.execFile and a callback. The spawn itself is
 // a short synchronous syscall, but waiting for the child is not: its stdout pipe is watched in the
 // poll phase and the exit is reported through SIGCHLD, so the loop serves other requests while
-// the 4 tools run in parallel.
+// the 3 tools run in parallel.
 const { execFile } = require('child_process');
 const http = require('http');
 
@@ -35,7 +35,7 @@ function get(port, urlPath, headers) {
   });
 }
 
-const CLIENTS = 4;
+const CLIENTS = 3;
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
   const started = performance.now();

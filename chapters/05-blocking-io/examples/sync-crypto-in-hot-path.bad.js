@@ -2,7 +2,7 @@
 // sync-crypto-in-hot-path — BAD.
 // A Basic-auth login check that derives the password hash with crypto.pbkdf2Sync (210k rounds of
 // SHA-512, ~170 ms of CPU). The whole derivation runs on the main thread inside the request callback,
-// so 4 logins arriving together queue up behind each other and nothing else runs meanwhile.
+// so 3 logins arriving together queue up behind each other and nothing else runs meanwhile.
 // The fix (sync-crypto-in-hot-path.fixed.js) calls crypto.pbkdf2 with a callback: the same work
 // runs on the libuv threadpool (4 threads by default) and the loop stays responsive.
 const crypto = require('crypto');
@@ -56,7 +56,7 @@ function get(port, urlPath, headers) {
   });
 }
 
-const LOGINS = 4;
+const LOGINS = 3;
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
   const started = performance.now();

@@ -2,7 +2,7 @@
 // sync-fs-in-hot-path — BAD.
 // A "tail the access log" endpoint that reads the whole 160 MiB log with fs.readFileSync and keeps
 // the last lines. Every request blocks the main thread for the read syscalls and the copy of every
-// byte into a fresh Buffer, so 4 concurrent requests hold the event loop for hundreds of ms.
+// byte into a fresh Buffer, so 3 concurrent requests hold the event loop for hundreds of ms.
 // The fix (sync-fs-in-hot-path.fixed.js) reads the same bytes with fs.createReadStream: the reads
 // run on the libuv threadpool in 1 MiB chunks and the loop is free between chunks.
 const fs = require('fs');
@@ -53,7 +53,7 @@ function get(port, urlPath) {
   });
 }
 
-const CLIENTS = 4;
+const CLIENTS = 3;
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();
   const started = performance.now();

@@ -2,8 +2,8 @@
 // unbounded-cache — BAD.
 // Rendered product pages are memoized in a module-level Map keyed by the request's query. Nothing
 // ever evicts, so every distinct URL a client sends (ids, tracking parameters, typos) becomes a
-// permanent ~2 KiB string reachable from the module scope: the GC can never collect it. 4,000
-// distinct requests leave 4,000 entries and ~10 MiB of heap that survives a full GC.
+// permanent ~2 KiB string reachable from the module scope: the GC can never collect it. 3,000
+// distinct requests leave 3,000 entries and ~7 MiB of heap that survives a full GC.
 // The fix (unbounded-cache.fixed.js) bounds the Map to 500 entries with least-recently-used eviction.
 const http = require('http');
 
@@ -34,7 +34,7 @@ const server = http.createServer((req, res) => {
 });
 
 // Load generator: the client side, in the same process, loopback only, bounded. One keep-alive
-// agent so 4,000 requests reuse a handful of connections.
+// agent so 3,000 requests reuse a handful of connections.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function get(port, urlPath) {
   return new Promise((resolve, reject) => {
@@ -49,7 +49,7 @@ function get(port, urlPath) {
   });
 }
 
-const REQUESTS = 4000;
+const REQUESTS = 3000;
 const WORKERS = 16;
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();

@@ -38,7 +38,7 @@ const server = http.createServer((req, res) => {
 });
 
 // Load generator: the client side, in the same process, loopback only, bounded. One keep-alive
-// agent so 4,000 requests reuse a handful of connections.
+// agent so 3,000 requests reuse a handful of connections.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function get(port, urlPath) {
   return new Promise((resolve, reject) => {
@@ -53,7 +53,7 @@ function get(port, urlPath) {
   });
 }
 
-const REQUESTS = 4000;
+const REQUESTS = 3000;
 const WORKERS = 16;
 server.listen(0, '127.0.0.1', async () => {
   const { port } = server.address();

@@ -1,0 +1,129 @@
+/* pred_listener.c: the listener-leak family — listeners added per request to emitters that live
+ * forever, the max-listeners warning switched off, and intervals nobody clears. */
+#include "query.h"
+#include "sem_private.h"
+#include "syms.h"
+#include <stdlib.h>
+#include <string.h>
+
+static bool listen__same_text(const Sem *sem, TSNode a, TSNode b) {
+  if (ts_node_is_null(a) || ts_node_is_null(b)) return false;
+  uint32_t as = ts_node_start_byte(a), al = ts_node_end_byte(a) - as;
+  uint32_t bs = ts_node_start_byte(b), bl = ts_node_end_byte(b) - bs;
+  return al == bl && !memcmp(sem->src + as, sem->src + bs, al);
+}
+
+/* Is there a removal of this listener in [from, to)? off/removeListener/removeEventListener with the
+ * same emitter and the same (named) handler, or removeAllListeners for that event or all events. */
+static bool listen__removed(const Sem *sem, TSNode emitter, TSNode event, TSNode handler, uint32_t from, uint32_t to) {
+  for (size_t i = 0; i < sem->calls.len; i++) {
+    TSNode c = sem->calls.items[i];
+    if (ts_node_start_byte(c) < from || ts_node_end_byte(c) > to) continue;
+    TSNode fn = node_field(c, F_function);
+    if (ts_node_is_null(fn) || !node_is(fn, S_member_expression)) continue;
+    TSNode prop = node_field(fn, F_property);
+    if (!listen__same_text(sem, node_field(fn, F_object), emitter)) continue;
+    if (sem_node_is(sem, prop, "removeAllListeners") &&
+        (pred_arg_count(c) == 0 || listen__same_text(sem, pred_arg(c, 0), event)))
+      return true;
+    if ((sem_node_is(sem, prop, "off") || sem_node_is(sem, prop, "removeListener") ||
+         sem_node_is(sem, prop, "removeEventListener")) &&
+        !sem_is_function_node(handler) && listen__same_text(sem, pred_arg(c, 1), handler))
+      return true;
+  }
+  return false;
+}
+
+/* #leaks-listener? @call: emitter.on/addListener/prependListener(ev, fn) where the emitter
+ * outlives the request and the listener is never removed. */
+bool pred_leaks_listener(const Pred *p, Match *m) {
+  TSNode call = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(call) || !node_is(call, S_call_expression)) return false;
+  TSNode fn = node_field(call, F_function);
+  if (ts_node_is_null(fn) || !node_is(fn, S_member_expression)) return false;
+  TSNode prop = node_field(fn, F_property);
+  bool target = sem_node_is(m->sem, prop, "addEventListener"); /* EventTarget: honours { signal, once } */
+  if (!target && !sem_node_is(m->sem, prop, "on") && !sem_node_is(m->sem, prop, "addListener") &&
+      !sem_node_is(m->sem, prop, "prependListener"))
+    return false;
+  TSNode emitter = node_field(fn, F_object), handler = pred_arg(call, 1);
+  if (ts_node_is_null(handler) || !sem_long_lived(m->sem, emitter, 0)) return false;
+  /* a removal anywhere in the file balances it: often the close handler or a sibling callback does it */
+  if (listen__removed(m->sem, emitter, pred_arg(call, 0), handler, 0, (uint32_t)m->sem->len)) return false;
+  TSNode opts = pred_arg(call, 2);
+  char *o = ts_node_is_null(opts) || !node_is(opts, S_object) ? NULL : sem_node_text(m->sem, opts);
+  bool signal = o && strstr(o, "signal");
+  bool once = o && strstr(o, "once") && !strstr(o, "once: false");
+  free(o);
+  if (target && (signal || once)) return false;
+  char *e = pred_snippet(m->sem, emitter), *ev = pred_snippet(m->sem, pred_arg(call, 0));
+  pred_set_detail(m, "`%s` outlives every request, and each run adds one more %s listener that is never removed%s", e, ev,
+                  signal && !target
+                      ? " (EventEmitter#on takes no options: the { signal } here is ignored, so abort removes nothing)"
+                      : "");
+  free(e);
+  free(ev);
+  return true;
+}
+
+static bool listen__unlimited(const Sem *sem, TSNode v) {
+  return !ts_node_is_null(v) && (sem_node_is(sem, v, "0") || sem_node_is(sem, v, "Infinity"));
+}
+
+/* #unlimited-listeners? @node: x.setMaxListeners(0|Infinity), events.setMaxListeners(0|Infinity, …),
+ * EventEmitter.defaultMaxListeners = 0|Infinity. */
+bool pred_unlimited_listeners(const Pred *p, Match *m) {
+  TSNode n = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(n)) return false;
+  TSNode value = {0};
+  if (node_is(n, S_call_expression)) {
+    TSNode fn = node_field(n, F_function);
+    TSNode name = ts_node_is_null(fn) ? fn : node_is(fn, S_member_expression) ? node_field(fn, F_property) : fn;
+    if (ts_node_is_null(name) || !sem_node_is(m->sem, name, "setMaxListeners")) return false;
+    value = pred_arg(n, 0);
+  } else if (node_is(n, S_assignment_expression)) {
+    TSNode left = node_field(n, F_left);
+    if (ts_node_is_null(left) || !node_is(left, S_member_expression) ||
+        !sem_node_is(m->sem, node_field(left, F_property), "defaultMaxListeners"))
+      return false;
+    value = node_field(n, F_right);
+  }
+  if (!listen__unlimited(m->sem, value)) return false;
+  char *v = pred_snippet(m->sem, value);
+  pred_set_detail(m, "the limit is set to %s", v);
+  free(v);
+  return true;
+}
+
+/* #interval-never-cleared? @call: setInterval(…) whose handle is dropped, or stored somewhere no
+ * clearInterval in the file ever receives. */
+bool pred_interval_never_cleared(const Pred *p, Match *m) {
+  TSNode call = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(call)) return false;
+  const char *path = sem_resolve_callee_ref(m->sem, call);
+  if (!path || strcmp(path, "setInterval")) return false;
+  /* climb through `.unref()` / `.ref()` chains and parentheses to whatever keeps the handle */
+  TSNode n = call, up = ts_node_parent(call);
+  while (!ts_node_is_null(up) && (node_is(up, S_parenthesized_expression) || node_is(up, S_member_expression) ||
+                                  (node_is(up, S_call_expression) && ts_node_eq(node_field(up, F_function), n)))) {
+    n = up;
+    up = ts_node_parent(up);
+  }
+  TSNode holder = {0};
+  if (!ts_node_is_null(up) && node_is(up, S_variable_declarator)) holder = node_field(up, F_name);
+  else if (!ts_node_is_null(up) && node_is(up, S_assignment_expression)) holder = node_field(up, F_left);
+  else if (ts_node_is_null(up) || !node_is(up, S_expression_statement)) return false; /* returned or passed on */
+  if (!ts_node_is_null(holder)) {
+    for (size_t i = 0; i < m->sem->calls.len; i++) {
+      TSNode c = m->sem->calls.items[i];
+      const char *cp = sem_resolve_callee_ref(m->sem, c);
+      if (cp && !strcmp(cp, "clearInterval") && listen__same_text(m->sem, pred_arg(c, 0), holder)) return false;
+    }
+    char *h = pred_snippet(m->sem, holder);
+    pred_set_detail(m, "its handle `%s` is never passed to clearInterval", h);
+    free(h);
+  } else {
+    pred_set_detail(m, "its handle is dropped, so nothing can ever clear it");
+  }
+  return true;
+}

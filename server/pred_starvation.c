@@ -1,0 +1,235 @@
+/* pred_starvation.c: predicates of the starvation family — microtasks that reschedule themselves,
+ * microtasks queued per item of an unbounded loop, and async loops whose awaits never yield. */
+#include "query.h"
+#include "sem_private.h"
+#include "syms.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Can function `from` reach function `to` through calls made in this file (at most `depth` hops)? */
+static bool starve__reaches(const Sem *sem, int from, int to, int depth) {
+  if (from == to) return true;
+  if (depth == 0) return false;
+  for (size_t i = 0; i < sem->edges.len; i++)
+    if (sem->edges.items[i].from == from && starve__reaches(sem, sem->edges.items[i].to, to, depth - 1)) return true;
+  return false;
+}
+
+/* Does `n` contain a node of symbol `sym`, not looking inside nested functions? */
+static bool starve__contains(TSNode n, SymId sym, SymId also) {
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  bool found = false;
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok && !found;) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    if (node_is(c, sym) || node_is(c, also)) found = true;
+    else if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!found && !ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
+        ok = false;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
+/* Is the call only reached behind a condition inside function `g`: an if/ternary/switch/&&/||
+ * around it, or an early `if (…) return` before it? Drain loops look like that. */
+static bool starve__conditional(const Sem *sem, TSNode call, int g) {
+  TSNode fn = sem->funcs.items[g].node, stmt = call;
+  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n) && !ts_node_eq(n, fn); n = ts_node_parent(n)) {
+    if (node_is(n, S_if_statement) || node_is(n, S_ternary_expression) || node_is(n, S_switch_case) ||
+        node_is(n, S_while_statement) || node_is(n, S_for_statement) || node_is(n, S_catch_clause))
+      return true;
+    if (node_is(n, S_binary_expression)) {
+      TSNode op = node_field(n, F_operator);
+      if (!ts_node_is_null(op) && (sem_node_is(sem, op, "&&") || sem_node_is(sem, op, "||") || sem_node_is(sem, op, "??")))
+        return true;
+    }
+    if (node_is(n, S_statement_block) && ts_node_eq(ts_node_parent(n), fn)) break;
+    stmt = n;
+  }
+  TSNode body = node_field(fn, F_body);
+  if (ts_node_is_null(body) || !node_is(body, S_statement_block)) return false;
+  uint32_t k = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode s = ts_node_named_child(body, i);
+    if (ts_node_start_byte(s) >= ts_node_start_byte(stmt)) break;
+    if (node_is(s, S_if_statement) && starve__contains(s, S_return_statement, S_return_statement)) return true;
+  }
+  return false;
+}
+
+static void starve__name(const Sem *sem, int g, StrBuf *b) {
+  const SemFunc *f = &sem->funcs.items[g];
+  uint32_t n = f->name_end - f->name_start;
+  if (n && n <= 40) strbuf_printf(b, "`%.*s`", (int)n, sem->src + f->name_start);
+  else strbuf_printf(b, "the function at line %u", sem__line(f->node));
+}
+
+/* #reschedules-self? @call: process.nextTick(f) / queueMicrotask(f) / Promise.resolve().then(f)
+ * where f leads back to the function making the call. */
+bool pred_reschedules_self(const Pred *p, Match *m) {
+  TSNode call = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(call) || !node_is(call, S_call_expression)) return false;
+  const char *path = sem_resolve_callee_ref(m->sem, call);
+  const char *via = NULL;
+  if (path && (!strcmp(path, "process.nextTick") || !strcmp(path, "queueMicrotask"))) via = path;
+  TSNode fn = node_field(call, F_function);
+  if (!via && !ts_node_is_null(fn) && node_is(fn, S_member_expression) &&
+      sem_node_is(m->sem, node_field(fn, F_property), "then")) {
+    TSNode recv = node_field(fn, F_object);
+    const char *rp = !ts_node_is_null(recv) && node_is(recv, S_call_expression) ? sem_resolve_callee_ref(m->sem, recv) : NULL;
+    if (rp && !strcmp(rp, "Promise.resolve")) via = "Promise.resolve().then";
+  }
+  if (!via) return false;
+  int g = sem_func_at(m->sem, ts_node_start_byte(call));
+  int t = sem_func_of(m->sem, pred_arg(call, 0));
+  if (g < 0 || t < 0 || !starve__reaches(m->sem, t, g, 4)) return false;
+  bool cond = starve__conditional(m->sem, call, g);
+  m->demote = cond;
+  StrBuf b = {0};
+  starve__name(m->sem, g, &b);
+  strbuf_printf(&b, " queues itself again with %s%s", via,
+                cond ? " while a condition holds: until it turns false" : " unconditionally: forever");
+  pred_set_detail(m, "%s", strbuf_cstr(&b));
+  strbuf_free(&b);
+  return true;
+}
+
+/* An await whose operand is already settled, so the continuation is a microtask right away:
+ * await null / undefined / a literal / void 0 / Promise.resolve(…). */
+static bool starve__settled_await(Sem *sem, TSNode aw) {
+  TSNode v = ts_node_named_child(aw, 0);
+  if (ts_node_is_null(v)) return true;
+  if (node_is(v, S_number) || node_is(v, S_string) || node_is(v, S_true) || node_is(v, S_null) ||
+      node_is(v, S_undefined) || node_is(v, S_unary_expression))
+    return true;
+  if (node_is(v, S_identifier) && sem_node_is(sem, v, "undefined")) return true;
+  if (node_is(v, S_call_expression)) {
+    const char *p = sem_resolve_callee_ref(sem, v);
+    return p && !strcmp(p, "Promise.resolve");
+  }
+  return false;
+}
+
+/* Counts the awaits under n (not in nested functions); *settled_all false if one may wait on I/O. */
+static int starve__awaits(Sem *sem, TSNode n, TSNode self_call, bool *settled_all) {
+  int count = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok;) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    if (node_is(c, S_await_expression)) {
+      TSNode v = ts_node_named_child(c, 0);
+      bool is_self = !ts_node_is_null(self_call) && !ts_node_is_null(v) && ts_node_eq(v, self_call);
+      if (!is_self) { /* `await f()` on the recursive call itself is the chain, not a boundary */
+        count++;
+        if (!starve__settled_await(sem, c)) *settled_all = false;
+      }
+    }
+    if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
+        ok = false;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  return count;
+}
+
+/* #async-self-chain? @call: inside an async function whose awaits are all already settled, a call
+ * that leads back to the same function: each round trip is microtasks only. */
+bool pred_async_self_chain(const Pred *p, Match *m) {
+  TSNode call = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(call) || !node_is(call, S_call_expression)) return false;
+  int g = sem_func_at(m->sem, ts_node_start_byte(call));
+  if (g < 0 || !m->sem->funcs.items[g].is_async) return false;
+  int t = sem_func_of(m->sem, node_field(call, F_function));
+  if (t < 0 || !starve__reaches(m->sem, t, g, 3)) return false;
+  bool settled = true;
+  if (starve__awaits(m->sem, m->sem->funcs.items[g].node, call, &settled) == 0 || !settled) return false;
+  bool cond = starve__conditional(m->sem, call, g);
+  m->demote = cond;
+  StrBuf b = {0};
+  starve__name(m->sem, g, &b);
+  strbuf_printf(&b, " calls itself after awaiting only settled values: every round is a microtask%s",
+                cond ? " while a condition holds" : ", forever");
+  pred_set_detail(m, "%s", strbuf_cstr(&b));
+  strbuf_free(&b);
+  return true;
+}
+
+/* A number literal, or a const bound to one; an array literal (or const bound to one). */
+static bool starve__constant(Sem *sem, TSNode n, int depth) {
+  if (ts_node_is_null(n) || depth > 4) return false;
+  if (node_is(n, S_number) || node_is(n, S_array) || node_is(n, S_object)) return true;
+  if (node_is(n, S_member_expression)) /* LIST.length of a constant array */
+    return sem_node_is(sem, node_field(n, F_property), "length") && starve__constant(sem, node_field(n, F_object), depth + 1);
+  if (node_is(n, S_identifier)) {
+    uint32_t s = ts_node_start_byte(n);
+    const SemDecl *d = sem_lookup(sem, sem->src + s, ts_node_end_byte(n) - s, s);
+    return d && d->kind == DECL_VALUE && d->is_const && !d->member && starve__constant(sem, d->value, depth + 1);
+  }
+  return false;
+}
+
+static bool starve__loop_bounded(Sem *sem, TSNode loop) {
+  if (node_is(loop, S_for_in_statement)) return starve__constant(sem, node_field(loop, F_right), 0);
+  if (!node_is(loop, S_for_statement)) return false; /* while / do: bounded only by state we cannot see */
+  TSNode cond = node_field(loop, F_condition);
+  if (!ts_node_is_null(cond) && node_is(cond, S_expression_statement)) cond = ts_node_named_child(cond, 0);
+  if (ts_node_is_null(cond) || !node_is(cond, S_binary_expression)) return false;
+  return starve__constant(sem, node_field(cond, F_right), 0) || starve__constant(sem, node_field(cond, F_left), 0);
+}
+
+/* #in-unbounded-loop? @call: the nearest enclosing loop (in the same function) has a bound that
+ * depends on input, or none. */
+bool pred_in_unbounded_loop(const Pred *p, Match *m) {
+  TSNode call = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(call)) return false;
+  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n) && !sem_is_function_node(n); n = ts_node_parent(n)) {
+    if (!node_is(n, S_for_statement) && !node_is(n, S_for_in_statement) && !node_is(n, S_while_statement) &&
+        !node_is(n, S_do_statement))
+      continue;
+    if (starve__loop_bounded(m->sem, n)) return false;
+    char *head = pred_snippet(m->sem, n);
+    pred_set_detail(m, "inside `%s` (line %u), whose number of rounds is decided by its input", head, sem__line(n));
+    free(head);
+    return true;
+  }
+  return false;
+}
+
+static bool starve__infinite(Sem *sem, TSNode loop) {
+  TSNode cond = node_field(loop, F_condition);
+  if (node_is(loop, S_for_statement))
+    return ts_node_is_null(cond) || node_is(cond, S_empty_statement) ||
+           (node_is(cond, S_expression_statement) && node_is(ts_node_named_child(cond, 0), S_true));
+  if (ts_node_is_null(cond)) return false;
+  if (node_is(cond, S_parenthesized_expression)) cond = ts_node_named_child(cond, 0);
+  return !ts_node_is_null(cond) && (node_is(cond, S_true) || sem_node_is(sem, cond, "1"));
+}
+
+/* #async-spin-loop? @loop: while(true)/for(;;) in an async function whose awaits are all settled. */
+bool pred_async_spin_loop(const Pred *p, Match *m) {
+  TSNode loop = match_capture(m, p->captures.items[0]);
+  if (ts_node_is_null(loop) || !starve__infinite(m->sem, loop)) return false;
+  int g = sem_func_at(m->sem, ts_node_start_byte(loop));
+  if (g < 0 || !m->sem->funcs.items[g].is_async) return false;
+  bool settled = true;
+  int n = starve__awaits(m->sem, node_field(loop, F_body), (TSNode){0}, &settled);
+  if (n == 0 || !settled) return false;
+  bool exits = starve__contains(node_field(loop, F_body), S_break_statement, S_return_statement);
+  m->demote = exits;
+  m->anchor = ts_node_child(loop, 0); /* the `while` / `for` / `do` keyword: one line, not the whole loop */
+  if (n == 1)
+    pred_set_detail(m, "its only await is on an already-settled value, so each round resumes as a microtask%s",
+                    exits ? " until the loop breaks" : " and the loop never ends");
+  else
+    pred_set_detail(m, "all %d of its awaits are on already-settled values, so each round resumes as a microtask%s", n,
+                    exits ? " until the loop breaks" : " and the loop never ends");
+  return true;
+}
