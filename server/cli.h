@@ -7,6 +7,7 @@
 int cli_check(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_explain(int argc, char **argv);
+int cli_lsp(int argc, char **argv);
 
 /* Built-in rules plus the packs named with --rules-dir; prints the error and returns NULL. */
 RuleSet *cli_load_rules(char *const *dirs, size_t n);

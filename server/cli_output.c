@@ -4,6 +4,7 @@
 #include "looplens/strbuf.h"
 #include "looplens/rule.h"
 #include "looplens/fileio.h"
+#include "jsonstr.h"
 #include <jansson.h>
 #include <string.h>
 
@@ -74,40 +75,22 @@ void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, 
   }
 }
 
-/* A JSON string from bytes that may not be UTF-8 (paths, source snippets): invalid bytes become U+FFFD. */
-static json_t *output__str(const char *s) {
-  if (!s) return json_null();
-  size_t n = strlen(s);
-  if (text_utf8_invalid_at(s, n) == (size_t)-1) return json_stringn(s, n);
-  StrBuf b = {0};
-  for (size_t i = 0; i < n;) {
-    size_t bad = text_utf8_invalid_at(s + i, n - i);
-    if (bad == (size_t)-1) bad = n - i;
-    strbuf_append(&b, s + i, bad);
-    i += bad;
-    if (i < n) strbuf_puts(&b, "\xEF\xBF\xBD"), i++;
-  }
-  json_t *j = json_stringn(b.s, b.len);
-  strbuf_free(&b);
-  return j;
-}
-
 static json_t *output__diag(const FileResult *f, const Diag *d) {
   const Rule *r = d->rule;
   json_t *j = json_object();
-  json_object_set_new(j, "file", output__str(f->path));
+  json_object_set_new(j, "file", json_str_lossy(f->path));
   json_object_set_new(j, "line", json_integer(d->start.row + 1));
   json_object_set_new(j, "column", json_integer(d->start.column + 1));
   json_object_set_new(j, "endLine", json_integer(d->end.row + 1));
   json_object_set_new(j, "endColumn", json_integer(d->end.column + 1));
-  json_object_set_new(j, "rule", output__str(r->id));
-  json_object_set_new(j, "family", output__str(r->family));
+  json_object_set_new(j, "rule", json_str_lossy(r->id));
+  json_object_set_new(j, "family", json_str_lossy(r->family));
   json_object_set_new(j, "severity", json_string(severity_name(d->severity)));
-  json_object_set_new(j, "message", output__str(d->message));
+  json_object_set_new(j, "message", json_str_lossy(d->message));
   json_object_set_new(j, "context", json_string(context_name(d->context)));
-  json_object_set_new(j, "contextNote", output__str(d->context_note));
-  json_object_set_new(j, "chapter", output__str(r->chapter));
-  json_object_set_new(j, "fix", output__str(r->fix));
+  json_object_set_new(j, "contextNote", json_str_lossy(d->context_note));
+  json_object_set_new(j, "chapter", json_str_lossy(r->chapter));
+  json_object_set_new(j, "fix", json_str_lossy(r->fix));
   return j;
 }
 
@@ -124,9 +107,9 @@ void check_output_json(FILE *out, const FileResult *files, size_t n) {
     for (size_t k = 0; k < f->notices.len; k++) {
       const Notice *no = &f->notices.items[k];
       json_t *j = json_object();
-      json_object_set_new(j, "file", output__str(f->path));
+      json_object_set_new(j, "file", json_str_lossy(f->path));
       json_object_set_new(j, "kind", json_string(notice_kind_name(no->kind)));
-      json_object_set_new(j, "message", output__str(no->message));
+      json_object_set_new(j, "message", json_str_lossy(no->message));
       if (no->line) {
         json_object_set_new(j, "line", json_integer(no->line));
         json_object_set_new(j, "column", json_integer(no->column));

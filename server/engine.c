@@ -206,14 +206,9 @@ static void engine__dedupe(DiagList *out, size_t from) {
   out->len = w;
 }
 
-void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info) {
-  AnalyzeInfo local;
-  if (!info) info = &local;
-  memset(info, 0, sizeof *info);
-  double t0 = engine__ms();
-  TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
+static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, const char *src, size_t len,
+                              DiagList *out, AnalyzeInfo *info) {
   double t1 = engine__ms();
-  if (!tree) return;
   TSNode root = ts_tree_root_node(tree);
   engine__first_error(root, info);
   const CompiledQuery *cq = &self->engine->cq;
@@ -228,7 +223,64 @@ void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len
   engine__dedupe(out, from);
   suppress_free(&sup);
   sem_free(sem);
-  ts_tree_delete(tree);
-  info->parse_ms = t1 - t0;
   info->analyse_ms = engine__ms() - t1;
+}
+
+void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info) {
+  AnalyzeInfo local;
+  if (!info) info = &local;
+  memset(info, 0, sizeof *info);
+  double t0 = engine__ms();
+  TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
+  info->parse_ms = engine__ms() - t0;
+  if (!tree) return;
+  analyzer__analyse(self, cfg, tree, src, len, out, info);
+  ts_tree_delete(tree);
+}
+
+struct EngineDoc {
+  TSTree *tree; /* the tree of the text last analysed, with the edits since applied */
+};
+
+EngineDoc *engine_doc_new(void) {
+  EngineDoc *self = calloc(1, sizeof *self);
+  if (!self) abort();
+  return self;
+}
+
+void engine_doc_free(EngineDoc *self) {
+  if (!self) return;
+  if (self->tree) ts_tree_delete(self->tree);
+  free(self);
+}
+
+TSTree *engine__doc_tree(const EngineDoc *doc);
+TSTree *engine__doc_tree(const EngineDoc *doc) { return doc->tree; }
+
+void engine_doc_reset(EngineDoc *self) {
+  if (self->tree) ts_tree_delete(self->tree);
+  self->tree = NULL;
+}
+
+void engine_doc_edit(EngineDoc *self, const EngineEdit *e) {
+  if (!self->tree) return;
+  TSInputEdit te = {.start_byte = e->start_byte, .old_end_byte = e->old_end_byte, .new_end_byte = e->new_end_byte,
+                    .start_point = {e->start.row, e->start.column},
+                    .old_end_point = {e->old_end.row, e->old_end.column},
+                    .new_end_point = {e->new_end.row, e->new_end.column}};
+  ts_tree_edit(self->tree, &te);
+}
+
+void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
+                      AnalyzeInfo *info) {
+  AnalyzeInfo local;
+  if (!info) info = &local;
+  memset(info, 0, sizeof *info);
+  double t0 = engine__ms();
+  TSTree *tree = ts_parser_parse_string(self->parser, doc->tree, src, (uint32_t)len);
+  info->parse_ms = engine__ms() - t0;
+  if (!tree) return;
+  if (doc->tree) ts_tree_delete(doc->tree);
+  doc->tree = tree;
+  analyzer__analyse(self, cfg, tree, src, len, out, info);
 }

@@ -13,6 +13,7 @@ static const CliCommand commands[] = {
     {"check", cli_check, "report runtime hazards in files and directories"},
     {"rules", cli_rules, "list the rules"},
     {"explain", cli_explain, "explain a rule: mechanism, what people think vs what happens, fix, trap"},
+    {"lsp", cli_lsp, "run the language server (LSP 3.17 over stdio)"},
 };
 
 static void usage(FILE *f) {

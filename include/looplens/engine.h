@@ -30,4 +30,34 @@ void analyzer_free(Analyzer *self);
 /* Appends the findings for `src` to `out` (sorted by position). Never fails on any input. */
 void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info);
 
+/* A document kept open (the language server): it owns its last syntax tree, so a change is
+ * reparsed incrementally. Describe each text edit with engine_doc_edit before analysing the new
+ * text; engine_doc_reset after a whole-text replacement. */
+typedef struct EngineDoc EngineDoc;
+typedef struct {
+  uint32_t start_byte, old_end_byte, new_end_byte;
+  LlPoint start, old_end, new_end; /* rows break at newline characters only; columns in bytes */
+} EngineEdit;
+
+EngineDoc *engine_doc_new(void);
+void engine_doc_free(EngineDoc *self);
+void engine_doc_edit(EngineDoc *self, const EngineEdit *edit);
+void engine_doc_reset(EngineDoc *self);
+/* A mechanical fix for a finding: replace [start_byte, end_byte) of the analysed text with `text`.
+ * An EngineFixList owns its titles and texts. */
+typedef struct {
+  char *title;
+  uint32_t start_byte, end_byte;
+  char *text;
+} EngineFix;
+typedef Vec(EngineFix) EngineFixList;
+
+/* The safe fixes for `d` (found in the document's last analysed text `src`), if any. */
+void engine_doc_fixes(const EngineDoc *doc, const char *src, size_t len, const Diag *d, EngineFixList *out);
+void engine_fix_list_free(EngineFixList *self);
+
+/* Reparses the document's new text (reusing the old tree) and appends its findings to `out`. */
+void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
+                      AnalyzeInfo *info);
+
 #endif

@@ -1,0 +1,50 @@
+/* cli_lsp.c: `looplens lsp` — the language server on stdin/stdout. */
+#include "cli.h"
+#include "lsp.h"
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cli_lsp(int argc, char **argv) {
+  static const struct option opts[] = {{"rules-dir", required_argument, 0, 'r'}, {"stdio", no_argument, 0, 's'},
+                                       {"help", no_argument, 0, 'h'}, {0}};
+  StrVec dirs = {0};
+  optind = 1;
+  for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+    if (c == 'r') vec_push(&dirs, optarg);
+    else if (c == 's') continue;
+    else {
+      fputs("usage: looplens lsp [--rules-dir DIR]...   (LSP 3.17 over stdin/stdout; see docs/lsp.md)\n",
+            c == 'h' ? stdout : stderr);
+      vec_free(&dirs);
+      return c == 'h' ? 0 : 2;
+    }
+  }
+  signal(SIGPIPE, SIG_IGN); /* a vanished client is a write error, not a crash */
+  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16};
+  s.rules = cli_load_rules(dirs.items, dirs.len);
+  vec_free(&dirs);
+  if (!s.rules) return 2;
+  LlError err = {0};
+  s.engine = engine_new(s.rules, &err);
+  if (!s.engine) {
+    fprintf(stderr, "%s:%d:%d: error: %s\n", err.path, err.line, err.column, err.text);
+    ruleset_free(s.rules);
+    return 2;
+  }
+  s.analyzer = analyzer_new(s.engine);
+  s.defaults = config_default();
+  int code = lsp_run(&s, STDIN_FILENO);
+  lsp_docs_free(&s);
+  for (size_t i = 0; i < s.cancelled.len; i++) json_decref(s.cancelled.items[i]);
+  vec_free(&s.cancelled);
+  free(s.root);
+  config_free(s.defaults);
+  analyzer_free(s.analyzer);
+  engine_free(s.engine);
+  ruleset_free(s.rules);
+  return code;
+}

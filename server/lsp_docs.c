@@ -1,0 +1,150 @@
+/* lsp_docs.c: open documents (text, incremental syntax tree, findings) and the configurations
+ * that apply to them. */
+#include "lsp.h"
+#include "cli.h"
+#include "looplens/strbuf.h"
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *lsp_uri_to_path(const char *uri) {
+  if (strncmp(uri, "file://", 7)) return NULL;
+  const char *p = uri + 7;
+  if (strncmp(p, "localhost/", 10) == 0) p += 9;
+  StrBuf b = {0};
+  for (; *p && *p != '?' && *p != '#'; p++) {
+    if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+      char h[3] = {p[1], p[2], 0};
+      strbuf_putc(&b, (char)strtol(h, NULL, 16));
+      p += 2;
+    } else {
+      strbuf_putc(&b, *p);
+    }
+  }
+  return strbuf_steal(&b);
+}
+
+char *lsp_path_to_uri(const char *path) {
+  StrBuf b = {0};
+  strbuf_puts(&b, "file://");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if (isalnum(*p) || strchr("/-._~#", *p)) strbuf_putc(&b, (char)*p);
+    else strbuf_printf(&b, "%%%02X", *p);
+  }
+  return strbuf_steal(&b);
+}
+
+LspDoc *lsp_doc_find(LspServer *s, const char *uri) {
+  for (size_t i = 0; i < s->docs.len; i++)
+    if (!strcmp(s->docs.items[i]->uri, uri)) return s->docs.items[i];
+  return NULL;
+}
+
+static void lsp__doc_free(LspDoc *d) {
+  free(d->uri);
+  free(d->path);
+  textedit_delete(d->text);
+  engine_doc_free(d->engine);
+  diag_list_free(&d->diags);
+  free(d);
+}
+
+LspDoc *lsp_doc_open(LspServer *s, const char *uri, long version, const char *text, size_t len) {
+  LspDoc *d = lsp_doc_find(s, uri);
+  if (!d) {
+    d = calloc(1, sizeof *d);
+    if (!d) abort();
+    d->uri = ll_strdup(uri);
+    d->path = lsp_uri_to_path(uri);
+    d->text = textedit_new();
+    d->engine = engine_doc_new();
+    vec_push(&s->docs, d);
+  }
+  d->version = version;
+  TexteditEdit e;
+  textedit_set_text(d->text, text, len, &e);
+  engine_doc_reset(d->engine);
+  return d;
+}
+
+void lsp_doc_close(LspServer *s, const char *uri) {
+  for (size_t i = 0; i < s->docs.len; i++)
+    if (!strcmp(s->docs.items[i]->uri, uri)) {
+      lsp__doc_free(s->docs.items[i]);
+      s->docs.items[i] = s->docs.items[--s->docs.len];
+      return;
+    }
+}
+
+int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const char *text, size_t len) {
+  TexteditEdit e;
+  TexteditStatus st = range ? textedit_apply(d->text, *range, s->encoding, text, len, &e)
+                            : textedit_set_text(d->text, text, len, &e);
+  if (st < 0) return -1;
+  if (!range) {
+    engine_doc_reset(d->engine);
+    return 0;
+  }
+  EngineEdit ee = {e.start_byte, e.old_end_byte, e.new_end_byte, {e.start_point.row, e.start_point.column},
+                   {e.old_end_point.row, e.old_end_point.column}, {e.new_end_point.row, e.new_end_point.column}};
+  engine_doc_edit(d->engine, &ee);
+  return 0;
+}
+
+void lsp_doc_check(LspServer *s, LspDoc *d) {
+  size_t len;
+  const char *text = textedit_text(d->text, &len);
+  diag_list_clear(&d->diags);
+  analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, NULL);
+  lsp_notify(s, "textDocument/publishDiagnostics",
+             json_pack("{s:s, s:I, s:o}", "uri", d->uri, "version", (json_int_t)d->version, "diagnostics",
+                       lsp_diagnostics_json(s, d)));
+}
+
+/* The .looplens.json nearest above the document (or the workspace root for unsaved buffers),
+ * loaded once; a broken one is reported with window/showMessage and the defaults apply. */
+const Config *lsp_config_for(LspServer *s, const LspDoc *d) {
+  char dir[PATH_MAX];
+  const char *base = d->path ? d->path : s->root;
+  if (!base) return s->defaults;
+  snprintf(dir, sizeof dir, "%s", base);
+  if (d->path) {
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = '\0';
+  }
+  char *path = config_find(dir);
+  if (!path) return s->defaults;
+  for (size_t i = 0; i < s->configs.len; i++)
+    if (!strcmp(s->configs.items[i].path, path)) {
+      free(path);
+      return s->configs.items[i].config ? s->configs.items[i].config : s->defaults;
+    }
+  LlError err = {0};
+  Config *c = config_load(path, s->rules, &err);
+  if (!c) {
+    StrBuf b = {0};
+    strbuf_printf(&b, "looplens: %s:%d:%d: %s (using the default configuration)", err.path, err.line, err.column,
+                  err.text);
+    lsp_notify(s, "window/showMessage", json_pack("{s:i, s:s}", "type", 1, "message", strbuf_cstr(&b)));
+    strbuf_free(&b);
+  }
+  vec_push(&s->configs, ((LspConfigEntry){path, c}));
+  return c ? c : s->defaults;
+}
+
+void lsp_configs_reset(LspServer *s) {
+  for (size_t i = 0; i < s->configs.len; i++) {
+    free(s->configs.items[i].path);
+    config_free(s->configs.items[i].config);
+  }
+  s->configs.len = 0;
+}
+
+void lsp_docs_free(LspServer *s) {
+  for (size_t i = 0; i < s->docs.len; i++) lsp__doc_free(s->docs.items[i]);
+  vec_free(&s->docs);
+  lsp_configs_reset(s);
+  vec_free(&s->configs);
+}

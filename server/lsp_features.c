@@ -1,0 +1,145 @@
+/* lsp_features.c: what the editor shows — diagnostics, the hover that teaches, code actions. */
+#include "lsp.h"
+#include "cli.h"
+#include "jsonstr.h"
+#include "looplens/rule.h"
+#include "looplens/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+json_t *lsp_position(const LspDoc *d, TextposEncoding enc, uint32_t byte) {
+  TextposPosition p = textpos_offset_to_position(textedit_index(d->text), byte, enc);
+  return json_pack("{s:I, s:I}", "line", (json_int_t)p.line, "character", (json_int_t)p.character);
+}
+
+json_t *lsp_range(const LspDoc *d, TextposEncoding enc, uint32_t start, uint32_t end) {
+  return json_pack("{s:o, s:o}", "start", lsp_position(d, enc, start), "end", lsp_position(d, enc, end));
+}
+
+/* file:///…/chapters/05-blocking-io/README.md#section, or NULL when the handbook is not found. */
+static char *lsp__chapter_href(const Rule *r) {
+  char *path = cli_chapter_path(r->chapter);
+  if (!path) return NULL;
+  char *hash = strchr(path, '#');
+  if (hash) *hash = '\0';
+  char *uri = lsp_path_to_uri(path);
+  StrBuf b = {0};
+  strbuf_puts(&b, uri);
+  if (hash) strbuf_printf(&b, "#%s", hash + 1);
+  free(uri);
+  free(path);
+  return strbuf_steal(&b);
+}
+
+static json_t *lsp__diag(LspServer *s, const LspDoc *d, const Diag *g) {
+  static const int severity[] = {3, 3, 2, 1}; /* off, info, warning, error → LSP */
+  json_t *j = json_pack("{s:o, s:i, s:s, s:s, s:o, s:{s:s, s:s}}", "range",
+                        lsp_range(d, s->encoding, g->start_byte, g->end_byte), "severity", severity[g->severity],
+                        "code", g->rule->id, "source", "looplens", "message", json_str_lossy(g->message), "data",
+                        "rule", g->rule->id, "context", context_name(g->context));
+  char *href = lsp__chapter_href(g->rule);
+  if (href) json_object_set_new(j, "codeDescription", json_pack("{s:o}", "href", json_str_lossy(href)));
+  free(href);
+  return j;
+}
+
+json_t *lsp_diagnostics_json(LspServer *s, const LspDoc *d) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < d->diags.len; i++) json_array_append_new(arr, lsp__diag(s, d, &d->diags.items[i]));
+  return arr;
+}
+
+static void lsp__md_para(StrBuf *b, const char *label, const char *text) {
+  if (text) strbuf_printf(b, "**%s** %s\n\n", label, text);
+}
+
+json_t *lsp_hover(LspServer *s, const LspDoc *d, uint32_t byte) {
+  const Diag *g = NULL;
+  for (size_t i = 0; i < d->diags.len && !g; i++)
+    if (d->diags.items[i].start_byte <= byte && byte <= d->diags.items[i].end_byte) g = &d->diags.items[i];
+  if (!g) return NULL;
+  const Rule *r = g->rule;
+  StrBuf b = {0};
+  strbuf_printf(&b, "### looplens: %s\n`%s` · %s · %s\n\n%s\n\n", r->title, r->id, r->family,
+                severity_name(g->severity), g->message);
+  strbuf_puts(&b, "**What ran where**\n\n");
+  if (r->mech_stack) strbuf_printf(&b, "- *Call stack:* %s\n", r->mech_stack);
+  if (r->mech_libuv) strbuf_printf(&b, "- *libuv:* %s\n", r->mech_libuv);
+  if (r->mech_microtasks) strbuf_printf(&b, "- *Microtask queues:* %s\n", r->mech_microtasks);
+  if (r->mech_phase) strbuf_printf(&b, "- *Event-loop phase:* %s\n", r->mech_phase);
+  strbuf_puts(&b, "\n");
+  lsp__md_para(&b, "What developers think:", r->think);
+  lsp__md_para(&b, "What actually happens:", r->actually);
+  lsp__md_para(&b, "Fix:", r->fix);
+  char *href = lsp__chapter_href(r);
+  strbuf_printf(&b, "**Handbook:** [%s](%s)\n\n", r->chapter, href ? href : r->chapter);
+  free(href);
+  if (r->trap_question) strbuf_printf(&b, "**Interview trap:** *%s* — %s\n", r->trap_question, r->trap ? r->trap : "");
+  json_t *h = json_pack("{s:{s:s, s:o}, s:o}", "contents", "kind", "markdown", "value", json_str_lossy(strbuf_cstr(&b)),
+                        "range", lsp_range(d, s->encoding, g->start_byte, g->end_byte));
+  strbuf_free(&b);
+  return h;
+}
+
+static json_t *lsp__action(LspServer *s, const LspDoc *d, const Diag *g, const char *title, uint32_t start,
+                           uint32_t end, const char *text, bool preferred) {
+  json_t *edit = json_pack("{s:o, s:o}", "range", lsp_range(d, s->encoding, start, end), "newText", json_str_lossy(text));
+  json_t *changes = json_object();
+  json_object_set_new(changes, d->uri, json_pack("[o]", edit));
+  json_t *a = json_pack("{s:o, s:s, s:[o], s:{s:o}}", "title", json_str_lossy(title), "kind", "quickfix", "diagnostics",
+                        lsp__diag(s, d, g), "edit", "changes", changes);
+  if (preferred) json_object_set_new(a, "isPreferred", json_true());
+  return a;
+}
+
+/* The line's start offset, its indentation and its line ending, for inserting a comment above it. */
+static uint32_t lsp__line_info(const LspDoc *d, uint32_t byte, StrBuf *indent, const char **eol) {
+  const TextposIndex *idx = textedit_index(d->text);
+  size_t len;
+  const char *text = textedit_text(d->text, &len);
+  size_t line = textpos_line_of(idx, byte), start = textpos_line_start(idx, line), end = textpos_line_end(idx, line);
+  size_t i = start;
+  while (i < end && (text[i] == ' ' || text[i] == '\t')) i++;
+  if (indent) strbuf_append(indent, text + start, i - start);
+  *eol = end + 1 < len && text[end] == '\r' && text[end + 1] == '\n' ? "\r\n" : end < len && text[end] == '\r' ? "\r" : "\n";
+  return (uint32_t)start;
+}
+
+json_t *lsp_code_actions(LspServer *s, const LspDoc *d, uint32_t start, uint32_t end) {
+  json_t *actions = json_array();
+  size_t len;
+  const char *text = textedit_text(d->text, &len);
+  for (size_t i = 0; i < d->diags.len; i++) {
+    const Diag *g = &d->diags.items[i];
+    if (g->end_byte < start || g->start_byte > end) continue;
+    EngineFixList fixes = {0};
+    engine_doc_fixes(d->engine, text, len, g, &fixes);
+    for (size_t k = 0; k < fixes.len; k++)
+      json_array_append_new(actions, lsp__action(s, d, g, fixes.items[k].title, fixes.items[k].start_byte,
+                                                 fixes.items[k].end_byte, fixes.items[k].text, true));
+    engine_fix_list_free(&fixes);
+    StrBuf t = {0}, indent = {0};
+    const char *eol;
+    uint32_t at = lsp__line_info(d, g->start_byte, &indent, &eol);
+    strbuf_printf(&t, "%s// looplens-ignore-next-line %s -- explain why this is safe here%s", strbuf_cstr(&indent),
+                  g->rule->id, eol);
+    StrBuf title = {0};
+    strbuf_printf(&title, "Ignore %s on this line", g->rule->id);
+    json_array_append_new(actions, lsp__action(s, d, g, strbuf_cstr(&title), at, at, strbuf_cstr(&t), false));
+    /* file level: at the top, after a shebang line */
+    uint32_t top = 0;
+    if (len >= 2 && text[0] == '#' && text[1] == '!') top = (uint32_t)textpos_line_start(textedit_index(d->text), 1);
+    if (top == 0 && len >= 2 && text[0] == '#') top = (uint32_t)len; /* a one-line shebang file */
+    lsp__line_info(d, 0, NULL, &eol);
+    strbuf_clear(&t);
+    strbuf_printf(&t, "%s// looplens-ignore-file %s -- explain why this is safe in this file%s",
+                  top == len && len && text[len - 1] != '\n' ? eol : "", g->rule->id, eol);
+    strbuf_clear(&title);
+    strbuf_printf(&title, "Ignore %s in this file", g->rule->id);
+    json_array_append_new(actions, lsp__action(s, d, g, strbuf_cstr(&title), top, top, strbuf_cstr(&t), false));
+    strbuf_free(&t);
+    strbuf_free(&indent);
+    strbuf_free(&title);
+  }
+  return actions;
+}

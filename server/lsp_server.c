@@ -1,0 +1,387 @@
+/* lsp_server.c: JSON-RPC over the framed stream — parsing, validation, the method table,
+ * cancellation, and the LSP lifecycle (initialize → shutdown → exit). */
+#include "lsp.h"
+#include "looplens/strbuf.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lsp_log(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("looplens lsp: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+void lsp_error(LspError *e, int code, const char *fmt, ...) {
+  e->code = code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->message, sizeof e->message, fmt, ap);
+  va_end(ap);
+}
+
+void lsp_send(LspServer *s, json_t *msg) {
+  json_object_set_new(msg, "jsonrpc", json_string("2.0"));
+  char *body = json_dumps(msg, JSON_COMPACT);
+  json_decref(msg);
+  if (!body) return;
+  if (rpc_write_message(s->out_fd, body, strlen(body)) < 0) {
+    lsp_log("cannot write to the client: %s", strerror(errno));
+    s->exit_now = true;
+  }
+  free(body);
+}
+
+void lsp_notify(LspServer *s, const char *method, json_t *params) {
+  lsp_send(s, json_pack("{s:s, s:o}", "method", method, "params", params));
+}
+
+static void lsp__reply_error(LspServer *s, json_t *id, int code, const char *message) {
+  lsp_send(s, json_pack("{s:O, s:{s:i, s:s}}", "id", id ? id : json_null(), "error", "code", code, "message", message));
+}
+
+/* --- helpers for handlers ------------------------------------------------------------------- */
+
+static const char *lsp__uri(json_t *params, LspError *e) {
+  const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+  if (!uri) lsp_error(e, LSP_INVALID_PARAMS, "params.textDocument.uri must be a string");
+  return uri;
+}
+
+static LspDoc *lsp__doc(LspServer *s, json_t *params, LspError *e) {
+  const char *uri = lsp__uri(params, e);
+  if (!uri) return NULL;
+  LspDoc *d = lsp_doc_find(s, uri);
+  if (!d) lsp_error(e, LSP_INVALID_PARAMS, "document %s is not open", uri);
+  return d;
+}
+
+static int lsp__position(json_t *pos, TextposPosition *out) {
+  json_t *l = json_object_get(pos, "line"), *c = json_object_get(pos, "character");
+  if (!json_is_integer(l) || !json_is_integer(c) || json_integer_value(l) < 0 || json_integer_value(c) < 0 ||
+      json_integer_value(l) > UINT32_MAX || json_integer_value(c) > UINT32_MAX)
+    return -1;
+  out->line = (uint32_t)json_integer_value(l);
+  out->character = (uint32_t)json_integer_value(c);
+  return 0;
+}
+
+static int lsp__range(json_t *range, TextposRange *out) {
+  return lsp__position(json_object_get(range, "start"), &out->start) < 0 ||
+                 lsp__position(json_object_get(range, "end"), &out->end) < 0
+             ? -1
+             : 0;
+}
+
+static uint32_t lsp__offset(const LspDoc *d, TextposEncoding enc, TextposPosition p) {
+  size_t off = 0;
+  textpos_position_to_offset(textedit_index(d->text), p, enc, &off);
+  return (uint32_t)off;
+}
+
+/* --- handlers ------------------------------------------------------------------------------- */
+
+typedef json_t *(*LspHandler)(LspServer *s, json_t *params, LspError *e);
+
+static json_t *on_initialize(LspServer *s, json_t *params, LspError *e) {
+  if (s->initialized) {
+    lsp_error(e, LSP_INVALID_REQUEST, "initialize was already received");
+    return NULL;
+  }
+  if (!json_is_object(params)) {
+    lsp_error(e, LSP_INVALID_PARAMS, "initialize needs params");
+    return NULL;
+  }
+  json_t *encs = json_object_get(json_object_get(json_object_get(params, "capabilities"), "general"), "positionEncodings");
+  s->encoding = TEXTPOS_UTF16;
+  size_t i;
+  json_t *v;
+  json_array_foreach(encs, i, v) if (json_is_string(v) && !strcmp(json_string_value(v), "utf-8")) s->encoding = TEXTPOS_UTF8;
+  const char *root_uri = json_string_value(json_object_get(params, "rootUri"));
+  json_t *folders = json_object_get(params, "workspaceFolders");
+  if (!root_uri && json_array_size(folders)) root_uri = json_string_value(json_object_get(json_array_get(folders, 0), "uri"));
+  if (root_uri) s->root = lsp_uri_to_path(root_uri);
+  else if (json_is_string(json_object_get(params, "rootPath"))) s->root = ll_strdup(json_string_value(json_object_get(params, "rootPath")));
+  s->initialized = true;
+  return json_pack("{s:{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:b, s:b}, s:b, s:{s:[s]}}, s:{s:s, s:s}}",
+                   "capabilities", "positionEncoding", textpos_encoding_name(s->encoding), "textDocumentSync",
+                   "openClose", 1, "change", 2, "save", "includeText", 0, "diagnosticProvider", "interFileDependencies",
+                   0, "workspaceDiagnostics", 0, "hoverProvider", 1, "codeActionProvider", "codeActionKinds", "quickfix",
+                   "serverInfo", "name", "looplens", "version", LOOPLENS_VERSION);
+}
+
+static json_t *on_shutdown(LspServer *s, json_t *params, LspError *e) {
+  s->shutdown = true;
+  return json_null();
+}
+
+static json_t *on_did_open(LspServer *s, json_t *params, LspError *e) {
+  json_t *td = json_object_get(params, "textDocument");
+  const char *uri = json_string_value(json_object_get(td, "uri"));
+  json_t *text = json_object_get(td, "text");
+  if (!uri || !json_is_string(text)) {
+    lsp_error(e, LSP_INVALID_PARAMS, "didOpen needs textDocument.uri and textDocument.text");
+    return NULL;
+  }
+  LspDoc *d = lsp_doc_open(s, uri, (long)json_integer_value(json_object_get(td, "version")), json_string_value(text),
+                           json_string_length(text));
+  lsp_doc_check(s, d);
+  return NULL;
+}
+
+static json_t *on_did_change(LspServer *s, json_t *params, LspError *e) {
+  LspDoc *d = lsp__doc(s, params, e);
+  json_t *changes = json_object_get(params, "contentChanges");
+  if (!d) return NULL;
+  if (!json_is_array(changes)) {
+    lsp_error(e, LSP_INVALID_PARAMS, "didChange needs contentChanges");
+    return NULL;
+  }
+  json_t *ver = json_object_get(json_object_get(params, "textDocument"), "version");
+  long version = json_is_integer(ver) ? (long)json_integer_value(ver) : d->version + 1;
+  if (version <= d->version) {
+    lsp_log("%s: ignoring change to version %ld (document is at %ld)", d->uri, version, d->version);
+    return NULL;
+  }
+  size_t i;
+  json_t *c;
+  json_array_foreach(changes, i, c) {
+    json_t *text = json_object_get(c, "text"), *range = json_object_get(c, "range");
+    TextposRange r;
+    if (!json_is_string(text) || (range && lsp__range(range, &r) < 0)) {
+      lsp_log("%s: malformed change %zu ignored", d->uri, i);
+      continue;
+    }
+    if (lsp_doc_change(s, d, range ? &r : NULL, json_string_value(text), json_string_length(text)) < 0)
+      lsp_log("%s: change %zu rejected (inverted range); the document is unchanged by it", d->uri, i);
+  }
+  d->version = version;
+  lsp_doc_check(s, d);
+  return NULL;
+}
+
+static json_t *on_did_close(LspServer *s, json_t *params, LspError *e) {
+  const char *uri = lsp__uri(params, e);
+  if (!uri) return NULL;
+  lsp_doc_close(s, uri);
+  lsp_notify(s, "textDocument/publishDiagnostics", json_pack("{s:s, s:[]}", "uri", uri, "diagnostics"));
+  return NULL;
+}
+
+static json_t *on_did_save(LspServer *s, json_t *params, LspError *e) { return NULL; }
+
+static json_t *on_diagnostic(LspServer *s, json_t *params, LspError *e) {
+  LspDoc *d = lsp__doc(s, params, e);
+  return d ? json_pack("{s:s, s:o}", "kind", "full", "items", lsp_diagnostics_json(s, d)) : NULL;
+}
+
+static json_t *on_hover(LspServer *s, json_t *params, LspError *e) {
+  LspDoc *d = lsp__doc(s, params, e);
+  TextposPosition p;
+  if (!d) return NULL;
+  if (lsp__position(json_object_get(params, "position"), &p) < 0) {
+    lsp_error(e, LSP_INVALID_PARAMS, "hover needs a position {line, character}");
+    return NULL;
+  }
+  json_t *h = lsp_hover(s, d, lsp__offset(d, s->encoding, p));
+  return h ? h : json_null();
+}
+
+static json_t *on_code_action(LspServer *s, json_t *params, LspError *e) {
+  LspDoc *d = lsp__doc(s, params, e);
+  TextposRange r;
+  if (!d) return NULL;
+  if (lsp__range(json_object_get(params, "range"), &r) < 0) {
+    lsp_error(e, LSP_INVALID_PARAMS, "codeAction needs a range");
+    return NULL;
+  }
+  return lsp_code_actions(s, d, lsp__offset(d, s->encoding, r.start), lsp__offset(d, s->encoding, r.end));
+}
+
+static void lsp__recheck_all(LspServer *s) {
+  lsp_configs_reset(s);
+  for (size_t i = 0; i < s->docs.len; i++) lsp_doc_check(s, s->docs.items[i]);
+}
+
+static json_t *on_did_change_configuration(LspServer *s, json_t *params, LspError *e) {
+  lsp__recheck_all(s);
+  return NULL;
+}
+
+static json_t *on_did_change_watched_files(LspServer *s, json_t *params, LspError *e) {
+  size_t i;
+  json_t *c;
+  json_array_foreach(json_object_get(params, "changes"), i, c) {
+    const char *uri = json_string_value(json_object_get(c, "uri"));
+    size_t n = uri ? strlen(uri) : 0;
+    if (n >= 14 && !strcmp(uri + n - 14, ".looplens.json")) {
+      lsp__recheck_all(s);
+      break;
+    }
+  }
+  return NULL;
+}
+
+static json_t *on_exit_notification(LspServer *s, json_t *params, LspError *e) {
+  s->exit_now = true;
+  return NULL;
+}
+
+typedef struct {
+  const char *method;
+  LspHandler handler;
+  bool request;
+} LspMethod;
+
+static const LspMethod lsp__methods[] = {
+    {"initialize", on_initialize, true},
+    {"shutdown", on_shutdown, true},
+    {"textDocument/diagnostic", on_diagnostic, true},
+    {"textDocument/hover", on_hover, true},
+    {"textDocument/codeAction", on_code_action, true},
+    {"initialized", NULL, false},
+    {"exit", on_exit_notification, false},
+    {"textDocument/didOpen", on_did_open, false},
+    {"textDocument/didChange", on_did_change, false},
+    {"textDocument/didClose", on_did_close, false},
+    {"textDocument/didSave", on_did_save, false},
+    {"workspace/didChangeConfiguration", on_did_change_configuration, false},
+    {"workspace/didChangeWatchedFiles", on_did_change_watched_files, false},
+    {"$/cancelRequest", NULL, false}, /* handled before dispatch */
+    {"$/setTrace", NULL, false},
+};
+
+/* --- dispatch --------------------------------------------------------------------------------- */
+
+static bool lsp__take_cancelled(LspServer *s, json_t *id) {
+  for (size_t i = 0; i < s->cancelled.len; i++)
+    if (json_equal(s->cancelled.items[i], id)) {
+      json_decref(s->cancelled.items[i]);
+      s->cancelled.items[i] = s->cancelled.items[--s->cancelled.len];
+      return true;
+    }
+  return false;
+}
+
+static void lsp__dispatch(LspServer *s, json_t *msg) {
+  json_t *id = json_object_get(msg, "id"), *params = json_object_get(msg, "params");
+  const char *method = json_string_value(json_object_get(msg, "method"));
+  bool is_request = id != NULL;
+  if (!method) {
+    if (json_object_get(msg, "result") || json_object_get(msg, "error")) return; /* a reply to us: none expected */
+    lsp__reply_error(s, is_request ? id : NULL, LSP_INVALID_REQUEST, "a message needs a string \"method\"");
+    return;
+  }
+  if (is_request && !json_is_integer(id) && !json_is_string(id)) {
+    lsp__reply_error(s, NULL, LSP_INVALID_REQUEST, "\"id\" must be an integer or a string");
+    return;
+  }
+  if (is_request && lsp__take_cancelled(s, id)) {
+    lsp__reply_error(s, id, LSP_REQUEST_CANCELLED, "request cancelled");
+    return;
+  }
+  const LspMethod *m = NULL;
+  for (size_t i = 0; i < sizeof lsp__methods / sizeof *lsp__methods; i++)
+    if (!strcmp(lsp__methods[i].method, method)) m = &lsp__methods[i];
+  if (!is_request) {
+    if (!strcmp(method, "exit")) {
+      s->exit_now = true;
+      return;
+    }
+    if (!s->initialized || s->shutdown || !m || !m->handler) return; /* dropped, as the spec says */
+    LspError e = {0};
+    m->handler(s, params, &e);
+    if (e.code) lsp_log("%s: %s", method, e.message);
+    return;
+  }
+  if (!s->initialized && strcmp(method, "initialize")) {
+    lsp__reply_error(s, id, LSP_SERVER_NOT_INITIALIZED, "the server has not been initialized");
+    return;
+  }
+  if (s->shutdown) {
+    lsp__reply_error(s, id, LSP_INVALID_REQUEST, "the server is shutting down");
+    return;
+  }
+  if (!m || !m->request) {
+    StrBuf b = {0};
+    strbuf_printf(&b, "method not found: %s", method);
+    lsp__reply_error(s, id, LSP_METHOD_NOT_FOUND, strbuf_cstr(&b));
+    strbuf_free(&b);
+    return;
+  }
+  LspError e = {0};
+  json_t *result = m->handler(s, params, &e);
+  if (e.code) {
+    json_decref(result);
+    lsp__reply_error(s, id, e.code, e.message);
+    return;
+  }
+  lsp_send(s, json_pack("{s:O, s:o}", "id", id, "result", result ? result : json_null()));
+}
+
+/* Handles one batch of complete messages: cancellations first, so a request and its
+ * $/cancelRequest that arrived together are answered as cancelled. */
+static void lsp__batch(LspServer *s, json_t **msgs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const char *method = json_string_value(json_object_get(msgs[i], "method"));
+    json_t *cid = json_object_get(json_object_get(msgs[i], "params"), "id");
+    if (method && !strcmp(method, "$/cancelRequest") && cid) {
+      bool pending = false; /* requests of earlier batches are answered already */
+      for (size_t k = 0; k < n && !pending; k++)
+        if (k != i && json_object_get(msgs[k], "method") && json_equal(json_object_get(msgs[k], "id"), cid))
+          pending = true;
+      if (pending) vec_push(&s->cancelled, json_incref(cid));
+    }
+  }
+  for (size_t i = 0; i < n && !s->exit_now; i++) lsp__dispatch(s, msgs[i]);
+  for (size_t i = 0; i < s->cancelled.len; i++) json_decref(s->cancelled.items[i]);
+  s->cancelled.len = 0;
+}
+
+int lsp_run(LspServer *s, int in_fd) {
+  RpcReader *reader = rpc_reader_new(NULL);
+  Vec(json_t *) batch = {0};
+  bool eof = false;
+  while (!s->exit_now && !eof) {
+    ssize_t r = rpc_reader_read_fd(reader, in_fd);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) eof = true; /* end of input (or a read error): leave after what is buffered */
+    for (;;) {
+      const char *body;
+      size_t len;
+      RpcError err;
+      int k = rpc_reader_next(reader, &body, &len, &err);
+      if (k == 0) break;
+      if (k < 0) {
+        lsp_log("framing error at byte %llu: %s", (unsigned long long)err.offset, err.text);
+        continue;
+      }
+      json_error_t jerr;
+      json_t *msg = json_loadb(body, len, 0, &jerr);
+      if (!msg) {
+        StrBuf b = {0};
+        strbuf_printf(&b, "parse error at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+        lsp__reply_error(s, NULL, LSP_PARSE_ERROR, strbuf_cstr(&b));
+        strbuf_free(&b);
+        continue;
+      }
+      if (!json_is_object(msg)) {
+        lsp__reply_error(s, NULL, LSP_INVALID_REQUEST, "a JSON-RPC message must be an object");
+        json_decref(msg);
+        continue;
+      }
+      vec_push(&batch, msg);
+    }
+    lsp__batch(s, batch.items, batch.len);
+    for (size_t i = 0; i < batch.len; i++) json_decref(batch.items[i]);
+    batch.len = 0;
+  }
+  vec_free(&batch);
+  rpc_reader_delete(reader);
+  return s->shutdown ? 0 : 1;
+}
