@@ -24,7 +24,7 @@ int cli_lsp(int argc, char **argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN); /* a vanished client is a write error, not a crash */
-  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16};
+  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16, .trace = getenv("LOOPLENS_LSP_TRACE") != NULL};
   s.rules = cli_load_rules(dirs.items, dirs.len);
   vec_free(&dirs);
   if (!s.rules) return 2;
@@ -41,6 +41,8 @@ int cli_lsp(int argc, char **argv) {
   lsp_docs_free(&s);
   for (size_t i = 0; i < s.cancelled.len; i++) json_decref(s.cancelled.items[i]);
   vec_free(&s.cancelled);
+  for (size_t i = 0; i < s.hrefs.len; i++) free(s.hrefs.items[i].href);
+  vec_free(&s.hrefs);
   free(s.root);
   config_free(s.defaults);
   analyzer_free(s.analyzer);

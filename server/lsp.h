@@ -28,12 +28,18 @@ typedef struct {
   TexteditBuffer *text;
   EngineDoc *engine;
   DiagList diags;         /* of the current text */
+  const Config *config;   /* borrowed from the server's cache; NULL until looked up */
 } LspDoc;
 
 typedef struct {
   char *path;             /* the .looplens.json */
   Config *config;         /* NULL when it failed to load (the defaults apply) */
 } LspConfigEntry;
+
+typedef struct {
+  const struct Rule *rule;
+  char *href;             /* owned, may be NULL */
+} LspHref;
 
 typedef struct LspServer {
   int out_fd;
@@ -43,10 +49,12 @@ typedef struct LspServer {
   Config *defaults;
   TextposEncoding encoding;
   bool initialized, shutdown, exit_now;
+  bool trace;             /* LOOPLENS_LSP_TRACE set: timings on stderr */
   char *root;             /* workspace root folder, may be NULL */
   Vec(LspDoc *) docs;
   Vec(LspConfigEntry) configs;
   Vec(json_t *) cancelled; /* ids of requests cancelled before they were handled */
+  Vec(LspHref) hrefs;      /* chapter links, per rule */
 } LspServer;
 
 /* An error answer: code and message (static or owned by the caller of the handler). */
@@ -70,7 +78,7 @@ void lsp_doc_close(LspServer *s, const char *uri);
 int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const char *text, size_t len);
 /* Re-analyses the document's text and publishes its diagnostics. */
 void lsp_doc_check(LspServer *s, LspDoc *d);
-const Config *lsp_config_for(LspServer *s, const LspDoc *d);
+const Config *lsp_config_for(LspServer *s, LspDoc *d);
 void lsp_configs_reset(LspServer *s);
 void lsp_docs_free(LspServer *s);
 char *lsp_uri_to_path(const char *uri);

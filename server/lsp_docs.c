@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 char *lsp_uri_to_path(const char *uri) {
   if (strncmp(uri, "file://", 7)) return NULL;
@@ -93,19 +94,39 @@ int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const cha
   return 0;
 }
 
+static double lsp__ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 void lsp_doc_check(LspServer *s, LspDoc *d) {
   size_t len;
   const char *text = textedit_text(d->text, &len);
   diag_list_clear(&d->diags);
-  analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, NULL);
+  AnalyzeInfo info;
+  double t0 = lsp__ms();
+  analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, &info);
+  double t1 = lsp__ms();
   lsp_notify(s, "textDocument/publishDiagnostics",
              json_pack("{s:s, s:I, s:o}", "uri", d->uri, "version", (json_int_t)d->version, "diagnostics",
                        lsp_diagnostics_json(s, d)));
+  if (s->trace)
+    lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms", d->uri, d->version, info.parse_ms,
+            info.analyse_ms, lsp__ms() - t1);
+  (void)t0;
 }
 
 /* The .looplens.json nearest above the document (or the workspace root for unsaved buffers),
  * loaded once; a broken one is reported with window/showMessage and the defaults apply. */
-const Config *lsp_config_for(LspServer *s, const LspDoc *d) {
+static const Config *lsp__config_lookup(LspServer *s, const LspDoc *d);
+
+const Config *lsp_config_for(LspServer *s, LspDoc *d) {
+  if (!d->config) d->config = lsp__config_lookup(s, d); /* not per keystroke: it walks the file system */
+  return d->config;
+}
+
+static const Config *lsp__config_lookup(LspServer *s, const LspDoc *d) {
   char dir[PATH_MAX];
   const char *base = d->path ? d->path : s->root;
   if (!base) return s->defaults;
@@ -135,6 +156,7 @@ const Config *lsp_config_for(LspServer *s, const LspDoc *d) {
 }
 
 void lsp_configs_reset(LspServer *s) {
+  for (size_t i = 0; i < s->docs.len; i++) s->docs.items[i]->config = NULL;
   for (size_t i = 0; i < s->configs.len; i++) {
     free(s->configs.items[i].path);
     config_free(s->configs.items[i].config);

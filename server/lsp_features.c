@@ -17,7 +17,18 @@ json_t *lsp_range(const LspDoc *d, TextposEncoding enc, uint32_t start, uint32_t
 }
 
 /* file:///…/chapters/05-blocking-io/README.md#section, or NULL when the handbook is not found. */
-static char *lsp__chapter_href(const Rule *r) {
+static char *lsp__chapter_href_uncached(const Rule *r);
+
+/* Found once per rule and process: it asks the file system where the handbook is. */
+static const char *lsp__chapter_href(LspServer *s, const Rule *r) {
+  for (size_t i = 0; i < s->hrefs.len; i++)
+    if (s->hrefs.items[i].rule == r) return s->hrefs.items[i].href;
+  LspHref h = {r, lsp__chapter_href_uncached(r)};
+  vec_push(&s->hrefs, h);
+  return h.href;
+}
+
+static char *lsp__chapter_href_uncached(const Rule *r) {
   char *path = cli_chapter_path(r->chapter);
   if (!path) return NULL;
   char *hash = strchr(path, '#');
@@ -37,9 +48,8 @@ static json_t *lsp__diag(LspServer *s, const LspDoc *d, const Diag *g) {
                         lsp_range(d, s->encoding, g->start_byte, g->end_byte), "severity", severity[g->severity],
                         "code", g->rule->id, "source", "looplens", "message", json_str_lossy(g->message), "data",
                         "rule", g->rule->id, "context", context_name(g->context));
-  char *href = lsp__chapter_href(g->rule);
+  const char *href = lsp__chapter_href(s, g->rule);
   if (href) json_object_set_new(j, "codeDescription", json_pack("{s:o}", "href", json_str_lossy(href)));
-  free(href);
   return j;
 }
 
@@ -71,9 +81,8 @@ json_t *lsp_hover(LspServer *s, const LspDoc *d, uint32_t byte) {
   lsp__md_para(&b, "What developers think:", r->think);
   lsp__md_para(&b, "What actually happens:", r->actually);
   lsp__md_para(&b, "Fix:", r->fix);
-  char *href = lsp__chapter_href(r);
+  const char *href = lsp__chapter_href(s, r);
   strbuf_printf(&b, "**Handbook:** [%s](%s)\n\n", r->chapter, href ? href : r->chapter);
-  free(href);
   if (r->trap_question) strbuf_printf(&b, "**Interview trap:** *%s* — %s\n", r->trap_question, r->trap ? r->trap : "");
   json_t *h = json_pack("{s:{s:s, s:o}, s:o}", "contents", "kind", "markdown", "value", json_str_lossy(strbuf_cstr(&b)),
                         "range", lsp_range(d, s->encoding, g->start_byte, g->end_byte));

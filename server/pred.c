@@ -264,7 +264,8 @@ static bool pred_redos_applied(const Pred *p, Match *m) {
   if (ts_node_is_null(call) || !node_is(call, S_call_expression)) return false;
   TSNode fn = node_field(call, F_function);
   TSNode args = node_field(call, F_arguments);
-  char *method = ts_node_is_null(fn) ? NULL : sem__member_name(m->sem, fn);
+  if (ts_node_is_null(fn) || !node_is(fn, S_member_expression)) return false; /* most calls: no allocation */
+  char *method = sem__member_name(m->sem, fn);
   if (!method || ts_node_is_null(args)) {
     free(method);
     return false;

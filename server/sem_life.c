@@ -21,11 +21,14 @@ typedef struct {
 
 struct SemContainers {
   Vec(Container) items;
+  Vec(uint32_t) singletons, not_singletons; /* memo of life__singleton_class per class */
 };
 
 void sem__containers_free(Sem *self) {
   if (!self->containers) return;
   vec_free(&self->containers->items);
+  vec_free(&self->containers->singletons);
+  vec_free(&self->containers->not_singletons);
   free(self->containers);
   self->containers = NULL;
 }
@@ -49,8 +52,27 @@ static const char *life__container_kind(Sem *self, TSNode v) {
   return NULL;
 }
 
-/* Is the class starting at `owner` instantiated at module level or exported as an instance? */
+static bool life__singleton_scan(Sem *self, uint32_t owner);
+
+/* Is the class starting at `owner` instantiated at module level or exported as an instance?
+ * Asked once per field and per `this`: memoised. */
 static bool life__singleton_class(Sem *self, uint32_t owner) {
+  struct SemContainers *c = self->containers;
+  if (c) {
+    for (size_t i = 0; i < c->singletons.len; i++)
+      if (c->singletons.items[i] == owner) return true;
+    for (size_t i = 0; i < c->not_singletons.len; i++)
+      if (c->not_singletons.items[i] == owner) return false;
+  }
+  bool yes = life__singleton_scan(self, owner);
+  if (c) {
+    if (yes) vec_push(&c->singletons, owner);
+    else vec_push(&c->not_singletons, owner);
+  }
+  return yes;
+}
+
+static bool life__singleton_scan(Sem *self, uint32_t owner) {
   for (size_t i = 0; i < self->decls.len; i++) {
     SemDecl *d = &self->decls.items[i];
     if (!d->module_level || d->kind != DECL_VALUE || ts_node_is_null(d->value) || !node_is(d->value, S_new_expression))
@@ -236,6 +258,7 @@ bool sem_long_lived(Sem *self, TSNode e, int depth) {
            !node_is(d->value, S_object) && sem_long_lived(self, d->value, depth + 1);
   }
   if (node_is(e, S_this)) {
+    if (!self->containers) life__build(self); /* the memo lives in the container table */
     int owner = life__class_at(self, ts_node_start_byte(e));
     return owner >= 0 && life__singleton_class(self, (uint32_t)owner);
   }

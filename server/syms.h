@@ -56,6 +56,8 @@ typedef enum {
   S_switch_body,
   S_template_string,
   S_this,
+  S_arguments,
+  S_private_property_identifier,
   S_unary_expression,
   S_field_definition,
   S_return_statement,
@@ -109,6 +111,27 @@ extern TSFieldId syms_fields[F__COUNT];
 void syms_init(void);
 #define SYM(name) (syms_table[S_##name])
 static inline bool node_is(TSNode n, SymId s) { return ts_node_symbol(n) == syms_table[s]; }
-static inline TSNode node_field(TSNode n, FieldIdx f) { return ts_node_child_by_field_id(n, syms_fields[f]); }
+/* Field lookup. The hottest ones take the child by position (a call's function is its first child,
+ * its arguments its last; a member expression's object first, property last) instead of
+ * ts_node_child_by_field_id, which walks the field map and the children. */
+static inline TSNode node_field(TSNode n, FieldIdx f) {
+  TSSymbol s = ts_node_symbol(n);
+  if (s == syms_table[S_call_expression] || s == syms_table[S_member_expression]) {
+    TSNode c = (TSNode){0};
+    if (f == F_function || f == F_object) c = ts_node_child(n, 0);
+    else if (f == F_arguments || f == F_property) {
+      uint32_t k = ts_node_child_count(n);
+      if (k) c = ts_node_child(n, k - 1);
+    }
+    /* error recovery can leave other nodes in those places: then ask the field map */
+    if (!ts_node_is_null(c) && ts_node_is_named(c) && !ts_node_is_error(c) &&
+        (f != F_arguments || ts_node_symbol(c) == syms_table[S_arguments] ||
+         ts_node_symbol(c) == syms_table[S_template_string]) &&
+        (f != F_property || ts_node_symbol(c) == syms_table[S_property_identifier] ||
+         ts_node_symbol(c) == syms_table[S_private_property_identifier]))
+      return c;
+  }
+  return ts_node_child_by_field_id(n, syms_fields[f]);
+}
 
 #endif
