@@ -453,6 +453,7 @@ def _():
 
 @case("errors: JSON that is not a JSON-RPC request -> -32600")
 def _():
+    problems = []
     with started() as c:
         for body, rid in ((b"[1,2,3]", None), (b"42", None), (b'"str"', None), (b"null", None),
                           (b'{"jsonrpc":"2.0","id":7,"params":{}}', 7),
@@ -460,8 +461,12 @@ def _():
                           (b'{"jsonrpc":"2.0","id":{"x":1},"method":"textDocument/hover"}', None),
                           (b'{"jsonrpc":"2.0","id":true,"method":"textDocument/hover"}', None),
                           (b'{"jsonrpc":"2.0","id":[1],"method":"textDocument/hover"}', None)):
-            expect_raw_error(c, frame(body), rid, -32600, "body %s" % body.decode())
+            try:
+                expect_raw_error(c, frame(body), rid, -32600, "body %s" % body.decode())
+            except Fail as e:
+                problems.append(str(e))
         alive(c)
+        check(not problems, "; ".join(problems))
         eq(c.shutdown_exit(), 0, "exit code")
 
 
@@ -476,10 +481,8 @@ def _():
         c.notify("custom/unknownNotification", {"y": [1, 2]})
         c.notify("$/setTrace", {"value": "off"})
         alive(c)
-        stray = [m for m in c.received[mark:] if "id" in m and "method" not in m
-                 and m.get("id") not in (None,) and m.get("error", {}).get("code") != -32601]
-        nulls = [m for m in c.received[mark:] if "id" in m and "method" not in m and m.get("id") is None]
-        check(not stray and not nulls, "a notification was answered: %s" % _short(stray + nulls))
+        responses = [m for m in c.received[mark:] if "method" not in m]
+        check(len(responses) == 1, "a notification was answered: %s" % _short(responses[:-1]))
         eq(c.shutdown_exit(), 0, "exit code")
 
 
@@ -778,8 +781,7 @@ def _():
         line5 = position_of(mid, "  res.end(data);", "utf-8")
         c.change(uri, 3, [
             {"range": {"start": line5, "end": line5}, "text": "  const more = fs.statSync('/tmp');\n"},
-            {"range": range_of(mid, "'use", "utf-8") if "'use" in mid else
-             {"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 9}}, "text": "HEADER"},
+            {"range": range_of(mid, "header", "utf-8"), "text": "HEADER"},
         ])
         text = c.text(uri)
         check("const more = fs.statSync('/tmp');" in text and "HEADER" in text, "test mirror")
