@@ -115,6 +115,29 @@ def ensure_nvim():
     return nvim, None
 
 
+def server_preflight(exe):
+    """None if `looplens lsp` answers initialize and shuts down cleanly, else the reason."""
+    sys.path.insert(0, HERE)
+    from lspclient import LspClient, LspError, ServerExited
+    c = LspClient([exe, "lsp"], timeout=10)
+    try:
+        c.initialize()
+        c.shutdown_exit()
+        return None
+    except ServerExited:
+        try:
+            c.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001
+            pass
+        c._stderr_reader.join(timeout=2)  # lspclient's close() would cut the stderr reader short
+        return ("server not available: `%s lsp` exited (code %r) before answering initialize; stderr: %s"
+                % (exe, c.proc.returncode, " ".join(c.stderr_text.split())[:300]))
+    except LspError as e:
+        return "server not available: `%s lsp` did not answer initialize: %s" % (exe, " ".join(str(e).split())[:300])
+    finally:
+        c.close()
+
+
 def main(argv):
     verbose = "-v" in argv
     args = [a for a in argv[1:] if not a.startswith("-")]
@@ -145,6 +168,11 @@ def main(argv):
 
     if not os.path.isfile(exe) or not os.access(exe, os.X_OK):
         record("server available", False, "server not available: %s does not exist or is not executable" % exe)
+        return finish()
+
+    reason = server_preflight(exe)
+    if reason:
+        record("server available", False, reason)
         return finish()
 
     # the expectation: looplens check on the same file

@@ -1280,9 +1280,14 @@ def preflight():
         c.initialize()
         c.shutdown_exit()
         return None
-    except ServerExited as e:
+    except ServerExited:
+        try:
+            c.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001
+            pass
+        c._stderr_reader.join(timeout=2)  # lspclient's close() would cut the stderr reader short
         return ("server not available: `%s lsp` exited (code %r) before answering initialize; stderr: %s"
-                % (EXE, e.returncode, " ".join(e.stderr.split())[:300]))
+                % (EXE, c.proc.returncode, " ".join(c.stderr_text.split())[:300]))
     except LspError as e:
         return "server not available: `%s lsp` did not answer initialize: %s" % (EXE, " ".join(str(e).split())[:300])
     finally:
