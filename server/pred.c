@@ -251,7 +251,8 @@ static TSNode pred__regex_of(Match *m, TSNode n, char **pattern, char **flags, i
   if (t == SYM(identifier)) {
     uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
     const SemDecl *d = sem_lookup(m->sem, m->sem->src + s, e - s, s);
-    if (!d || d->kind != DECL_VALUE || !d->is_const || d->member || ts_node_is_null(d->value)) return none;
+    /* let/var too: a binding initialised with a regex is rarely re-bound to a different one */
+    if (!d || d->kind != DECL_VALUE || d->member || ts_node_is_null(d->value)) return none;
     return pred__regex_of(m, d->value, pattern, flags, depth + 1);
   }
   return none;

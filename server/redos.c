@@ -144,7 +144,7 @@ typedef struct {
      * instead of slowing down every phase-0 operation */
     uint32_t *heap[2], nheap[2], *touched, ntouched;
     uint32_t word_set, nonword_set, lt_set;
-    uint32_t freq[128];
+    uint32_t freq[128], *uses, nuses; /* see redos__count_frequencies */
 } Redos;
 
 /* ======================================================================================
@@ -1009,66 +1009,79 @@ static uint32_t redos__tend(const Redos *R, uint32_t p)
  * Graph utilities
  * ====================================================================================== */
 
-/* Iterative Tarjan over a CSR graph; comp[v] receives the component id. Returns the count. */
+/* Iterative Tarjan over a CSR graph (start[v] .. start[v + 1] index target[]). */
+typedef struct {
+    const uint32_t *start, *target;
+    uint32_t *comp, *index, *low, *stack, *call, *iter;
+    bool *on;
+    uint32_t ncomp, counter, sp, cp;
+} Tarjan;
+
+static void redos__tarjan_visit(Tarjan *T, uint32_t v)
+{
+    T->index[v] = T->low[v] = T->counter++;
+    T->iter[v] = T->start[v];
+    T->stack[T->sp++] = v;
+    T->on[v] = true;
+    T->call[T->cp++] = v;
+}
+
+/* Leaves v: pops its component when v is a root, and passes its low-link to the caller. */
+static void redos__tarjan_leave(Tarjan *T, uint32_t v)
+{
+    if (T->low[v] == T->index[v]) {
+        uint32_t w;
+        do {
+            w = T->stack[--T->sp];
+            T->on[w] = false;
+            T->comp[w] = T->ncomp;
+        } while (w != v);
+        T->ncomp++;
+    }
+    T->cp--;
+    if (T->cp && T->low[v] < T->low[T->call[T->cp - 1]])
+        T->low[T->call[T->cp - 1]] = T->low[v];
+}
+
+static void redos__tarjan_from(Tarjan *T, uint32_t root)
+{
+    redos__tarjan_visit(T, root);
+    while (T->cp) {
+        uint32_t v = T->call[T->cp - 1];
+        if (T->iter[v] == T->start[v + 1]) {
+            redos__tarjan_leave(T, v);
+            continue;
+        }
+        uint32_t w = T->target[T->iter[v]++];
+        if (T->index[w] == UINT32_MAX)
+            redos__tarjan_visit(T, w);
+        else if (T->on[w] && T->index[w] < T->low[v])
+            T->low[v] = T->index[w];
+    }
+}
+
+/* comp[v] receives the component of v; components come out in reverse topological order. */
 static uint32_t redos__tarjan(Redos *R, uint32_t n, const uint32_t *start, const uint32_t *target, uint32_t *comp)
 {
-    uint32_t *index = malloc(n * sizeof *index), *low = malloc(n * sizeof *low);
-    uint32_t *stack = malloc(n * sizeof *stack), *call = malloc(n * sizeof *call), *iter = malloc(n * sizeof *iter);
-    bool *on = calloc(n, sizeof *on);
-    uint32_t ncomp = 0, counter = 0, sp = 0, cp = 0;
-    if (!index || !low || !stack || !call || !iter || !on) {
+    size_t bytes = (n ? n : 1) * sizeof(uint32_t);
+    Tarjan T = {start, target, comp, malloc(bytes), malloc(bytes), malloc(bytes), malloc(bytes), malloc(bytes),
+                calloc(n ? n : 1, sizeof(bool)), 0, 0, 0, 0};
+    if (!T.index || !T.low || !T.stack || !T.call || !T.iter || !T.on) {
         R->gave_up = "out of memory";
-        goto done;
+    } else {
+        for (uint32_t v = 0; v < n; v++)
+            T.index[v] = UINT32_MAX;
+        for (uint32_t v = 0; v < n && redos__spend(R, 1); v++)
+            if (T.index[v] == UINT32_MAX)
+                redos__tarjan_from(&T, v);
     }
-    for (uint32_t v = 0; v < n; v++)
-        index[v] = UINT32_MAX;
-    for (uint32_t root = 0; root < n; root++) {
-        if (index[root] != UINT32_MAX)
-            continue;
-        call[cp++] = root;
-        index[root] = low[root] = counter++;
-        iter[root] = start[root];
-        stack[sp++] = root;
-        on[root] = true;
-        while (cp) {
-            uint32_t v = call[cp - 1];
-            if (iter[v] < start[v + 1]) {
-                uint32_t w = target[iter[v]++];
-                if (index[w] == UINT32_MAX) {
-                    index[w] = low[w] = counter++;
-                    iter[w] = start[w];
-                    stack[sp++] = w;
-                    on[w] = true;
-                    call[cp++] = w;
-                } else if (on[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            if (low[v] == index[v]) {
-                uint32_t w;
-                do {
-                    w = stack[--sp];
-                    on[w] = false;
-                    comp[w] = ncomp;
-                } while (w != v);
-                ncomp++;
-            }
-            cp--;
-            if (cp && low[v] < low[call[cp - 1]])
-                low[call[cp - 1]] = low[v];
-        }
-        if (!redos__spend(R, n / 64 + 1))
-            break;
-    }
-done:
-    free(index);
-    free(low);
-    free(stack);
-    free(call);
-    free(iter);
-    free(on);
-    return ncomp;
+    free(T.index);
+    free(T.low);
+    free(T.stack);
+    free(T.call);
+    free(T.iter);
+    free(T.on);
+    return T.ncomp;
 }
 
 /* Positions reachable from a root start. */
@@ -1139,23 +1152,40 @@ static bool redos__compute_rejectable(Redos *R)
  * Pump words
  * ====================================================================================== */
 
-static void redos__count_frequencies(Redos *R)
+/* How often each character is mentioned by the pattern's characters and lookaheads, counted once per
+ * distinct set: a pump built from rarely mentioned characters is unlikely to complete what follows. */
+static bool redos__count_frequencies(Redos *R)
 {
-    memset(R->freq, 0, sizeof R->freq);
+    R->nuses = R->pool.count;
+    R->uses = calloc(R->nuses ? R->nuses : 1, sizeof *R->uses);
+    if (!R->uses)
+        return R->gave_up = "out of memory", false;
     for (uint32_t i = 0; i < R->nnodes; i++) {
-        uint32_t id = R->nodes[i].kind == NFA_CHAR ? R->nodes[i].label
-                      : R->nodes[i].kind == NFA_LOOK ? R->looks[R->nodes[i].label].first
-                                                     : SET_FULL;
-        if (id == SET_FULL)
-            continue;
-        const RegexSet *s = redos__set(R, id);
-        for (uint32_t c = 0; c < 128; c++)
-            R->freq[c] += regex_set_has(s, c);
+        if (R->nodes[i].kind == NFA_CHAR)
+            R->uses[R->nodes[i].label]++;
+        else if (R->nodes[i].kind == NFA_LOOK)
+            R->uses[R->looks[R->nodes[i].label].first]++;
     }
+    memset(R->freq, 0, sizeof R->freq);
+    for (uint32_t id = 0; id < R->nuses; id++) {
+        if (!R->uses[id] || id == SET_FULL)
+            continue;
+        for (uint32_t c = 0; c < 128; c++)
+            R->freq[c] += regex_set_has(redos__set(R, id), c) ? R->uses[id] : 0;
+    }
+    return true;
 }
 
-/* The member of `id` least used elsewhere in the pattern, so a pump built from it is unlikely to
- * complete what follows the loop; ties go to printable characters, then to the smallest. */
+static uint32_t redos__users(const Redos *R, uint32_t cp)
+{
+    uint32_t users = 0;
+    for (uint32_t id = 0; id < R->nuses; id++)
+        if (R->uses[id] && id != SET_FULL && regex_set_has(redos__set(R, id), cp))
+            users += R->uses[id];
+    return users;
+}
+
+/* The member of `id` least mentioned elsewhere; ties go to printable ASCII, then to the smallest. */
 static uint32_t redos__pick(const Redos *R, uint32_t id)
 {
     const RegexSet *s = redos__set(R, id);
@@ -1167,14 +1197,12 @@ static uint32_t redos__pick(const Redos *R, uint32_t id)
         if (score < best_score)
             best = c, best_score = score;
     }
-    if (best != UINT32_MAX && (s->nranges == 0 || R->freq[best] == 0))
+    if (best != UINT32_MAX && R->freq[best] == 0)
         return best;
     for (uint32_t i = 0; i < s->nranges; i++) {
-        uint32_t users = 0;
-        for (uint32_t n = 0; n < R->nnodes; n++)
-            users += R->nodes[n].kind == NFA_CHAR && regex_set_has(redos__set(R, R->nodes[n].label), s->r[i].lo);
-        if (users * 4 + 3 < best_score)
-            best = s->r[i].lo, best_score = users * 4 + 3;
+        uint32_t score = redos__users(R, s->r[i].lo) * 4 + 3;
+        if (score < best_score)
+            best = s->r[i].lo, best_score = score;
     }
     return best;
 }
@@ -1314,7 +1342,6 @@ static bool redos__attackable(Redos *R, Scratch *S, uint32_t fork, const Pump *w
 
 typedef struct {
     bool found, harmless_seen;
-    uint32_t fork;
     Pump pump;
     uint32_t *cycle; /* positions on the ambiguous cycle (both tracks) */
     uint32_t ncycle, cycle_cap;
@@ -1584,7 +1611,6 @@ static bool redos__cycle_add(Redos *R, Finding *f, uint32_t p)
 /* Checks the candidate held in `f`; remembers the first harmless one for the "safe" explanation. */
 static bool redos__try(Redos *R, Finding *f, Scratch *S, uint32_t fork)
 {
-    f->fork = fork;
     f->found = redos__attackable(R, S, fork, &f->pump);
     if (!f->found && !f->harmless_seen) {
         f->harmless_seen = true;
@@ -1974,14 +2000,13 @@ static bool redos__group_components(Redos *R, const uint32_t *comp, uint32_t nco
     return true;
 }
 
-static bool redos__has_cycle(const Redos *R, const uint32_t *comp, uint32_t p, uint32_t size)
+static bool redos__has_cycle(const Redos *R, uint32_t p, uint32_t size)
 {
     if (size > 1)
         return true;
     for (uint32_t t = redos__tbegin(R, p); t < redos__tend(R, p); t++)
         if (R->trans[t].target == p)
             return true;
-    (void)comp;
     return false;
 }
 
@@ -1997,7 +2022,7 @@ static void redos__search(Redos *R, Finding *f)
         goto done;
     for (uint32_t i = 0; i < C.ncomp && !f->found && !R->gave_up; i++) {
         uint32_t c = C.order[i], *members = &C.members[C.first[c]], n = C.first[c + 1] - C.first[c];
-        if (!redos__has_cycle(R, comp, members[0], n))
+        if (!redos__has_cycle(R, members[0], n))
             continue;
         redos__try_doubled(R, f, &S, comp, members, n);
         if (!f->found)
@@ -2039,6 +2064,7 @@ static void redos__free(Redos *R)
     free(R->heap[0]);
     free(R->heap[1]);
     free(R->touched);
+    free(R->uses);
 }
 
 static void redos__too_complex(RedosResult *out, const char *why)
@@ -2059,10 +2085,8 @@ static void redos__analyse(const RegexAst *ast, const char *pattern, RedosResult
     R->ast = ast;
     R->flags = ast->flags;
     if (redos__pool_init(R) && redos__build_nfa(R) && redos__close_all(R) && redos__mark_live(R) &&
-        redos__compute_rejectable(R)) {
-        redos__count_frequencies(R);
+        redos__compute_rejectable(R) && redos__count_frequencies(R))
         redos__search(R, &f);
-    }
     if (f.found)
         redos__report(R, pattern, &f, out);
     else if (R->gave_up)
