@@ -47,7 +47,9 @@ DEFAULT_CORPUS = os.environ.get("LOOPLENS_CORPUS") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "looplens", "corpus")
 DEFAULT_PEERS = os.path.join(ROOT, "bench", "peers")
 
-STATEMENT = "const x = await loadUser(req.params.id);"
+# Valid in any function (no `await`: neither target function is async), so that many of the
+# intermediate states parse, as they do when one types; one keystroke per character, then backspaces.
+STATEMENT = "const data = fs.readFileSync(path.join(dir, name), 'utf8');"
 
 # name -> (path relative to the corpus, a line that opens a function body; the typing goes on a
 # new line right after it)
@@ -94,6 +96,9 @@ class ServerError(Exception):
     pass
 
 
+LIVE = set()   # servers not yet killed: main() kills what is left, also on SIGTERM / ^C
+
+
 class Server:
     """One language server process on pipes. All reads happen in the calling thread."""
 
@@ -108,6 +113,7 @@ class Server:
                                          start_new_session=True)
         except OSError as e:
             raise ServerError("%s: cannot start %s: %s" % (name, shlex.join(spec["cmd"]), e))
+        LIVE.add(self)
         self.fd_in = self.proc.stdin.fileno()
         self.fd_out = self.proc.stdout.fileno()
         os.set_blocking(self.fd_in, False)
@@ -115,6 +121,8 @@ class Server:
         self.buf = bytearray()
         self.ready = []          # [(arrival time, message)], oldest first
         self.next_id = 1
+        self.writing = False
+        self.outbox = []         # replies to send once the message being written is complete
         self.sync_kind = 2
         self.init_result = None
         self.closed = False
@@ -178,9 +186,18 @@ class Server:
     def send(self, message):
         """Writes one message (reading meanwhile if the pipe is full). Returns the time just
         before the first byte was written."""
-        body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+        t0 = self._write(message)
+        # answers to server requests read while writing go out after the message, never inside it
+        while self.outbox:
+            self._write(self.outbox.pop(0))
+        return t0
+
+    def _write(self, message):
+        body = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         data = memoryview(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.writing = True
         t0 = time.perf_counter()
+        deadline = t0 + 30
         while data:
             try:
                 n = os.write(self.fd_in, data)
@@ -190,9 +207,12 @@ class Server:
                 pass
             except (BrokenPipeError, OSError) as e:
                 self._dead("cannot write to it: %s" % e)
-            r, _, _ = select.select([self.fd_out], [self.fd_in], [], 10)
+            if time.perf_counter() > deadline:
+                self._dead("has not read its input for 30 s")
+            r, _, _ = select.select([self.fd_out], [self.fd_in], [], 1)
             if r:
                 self._read_available()
+        self.writing = False
         return t0
 
     def _answer(self, request):
@@ -202,7 +222,11 @@ class Server:
             result = [None for _ in (request.get("params") or {}).get("items", [])]
         elif method == "workspace/workspaceFolders":
             result = [{"uri": path_uri(self.root), "name": "bench"}]
-        self.send({"jsonrpc": "2.0", "id": request["id"], "result": result})
+        reply = {"jsonrpc": "2.0", "id": request["id"], "result": result}
+        if self.writing:
+            self.outbox.append(reply)
+        else:
+            self.send(reply)
 
     def next_message(self, deadline):
         """(arrival time, message) of the next message, or None once `deadline` has passed."""
@@ -306,6 +330,7 @@ class Server:
                 pass
         self.stderr.close()
         self.closed = True
+        LIVE.discard(self)
 
 
 def path_uri(path):
@@ -361,6 +386,45 @@ def keystrokes(total, col):
     return out[:total]
 
 
+PARSE_CHECK = r"""
+const vm = require('vm');
+let input = '';
+process.stdin.setEncoding('utf8').on('data', c => { input += c; }).on('end', () => {
+  const { before, after, lines } = JSON.parse(input);
+  const params = ['exports', 'require', 'module', '__filename', '__dirname'];
+  process.stdout.write(JSON.stringify(lines.map(line => {
+    try { vm.compileFunction(before + line + after, params); return true; } catch (e) { return false; }
+  })));
+});
+"""
+
+
+def cycle_states(file_path, anchor):
+    """(text parts, [line after keystroke p of one type-then-delete cycle])."""
+    text, line_no, col = prepare_file(file_path, anchor)
+    lines = text.split("\n")
+    current = lines[line_no]
+    states = []
+    for c0, c1, ins in keystrokes(2 * len(STATEMENT), col):
+        current = current[:c0] + ins + current[c1:]
+        states.append(current)
+    return "\n".join(lines[:line_no]) + "\n", "\n" + "\n".join(lines[line_no + 1:]), states
+
+
+def parses(file_path, anchor):
+    """[does the document parse after keystroke p of a cycle] as a CommonJS module body (node's
+    vm.compileFunction), or None without node."""
+    before, after, states = cycle_states(file_path, anchor)
+    try:
+        r = subprocess.run(["node", "-e", PARSE_CHECK], input=json.dumps(
+            {"before": before, "after": after, "lines": states}), capture_output=True, text=True,
+            timeout=120)
+        out = json.loads(r.stdout)
+        return out if len(out) == len(states) else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
 def typing_run(name, spec, file_path, anchor, args):
     text, line_no, col = prepare_file(file_path, anchor)
     lines = text.split("\n")
@@ -369,7 +433,7 @@ def typing_run(name, spec, file_path, anchor, args):
     current = lines[line_no]
     root = spec.get("root") or args.workspace
     uri = path_uri(os.path.join(root, "bench-" + os.path.basename(file_path)))
-    res = {"samples": [], "missing": 0, "stale": 0, "extra": 0, "versionless": 0, "open_ms": None,
+    res = {"samples": [], "cycle_pos": [], "missing": 0, "stale": 0, "extra": 0, "versionless": 0, "open_ms": None,
            "sync": None, "errors": []}
     srv = Server(name, spec, root)
     try:
@@ -389,6 +453,8 @@ def typing_run(name, spec, file_path, anchor, args):
         version = 1
         gap = args.gap_ms / 1e3
         for k, (c0, c1, ins) in enumerate(keystrokes(args.warmup + args.keystrokes, col)):
+            if k == args.warmup:
+                cpu0 = proc_tree_cpu(srv.proc.pid)
             version += 1
             current = current[:c0] + ins + current[c1:]
             params = {"textDocument": {"uri": uri, "version": version}}
@@ -427,7 +493,10 @@ def typing_run(name, spec, file_path, anchor, args):
                     break
             elif k >= args.warmup:
                 res["samples"].append((t1 - t0) * 1e3)
+                res["cycle_pos"].append(k % (2 * len(STATEMENT)))
             settle(srv, uri, gap, res)
+        if res["samples"] and not res["errors"]:
+            res["cpu_ms_per_key"] = (proc_tree_cpu(srv.proc.pid) - cpu0) * 1e3 / len(res["samples"])
     except ServerError as e:
         res["errors"].append(str(e))
     finally:
@@ -455,16 +524,41 @@ def cold_start(name, spec, args):
         srv.close()
 
 
+def proc_tree(pid):
+    """`pid` and its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        if p in out:
+            continue
+        out.append(p)
+        try:
+            for tid in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, tid)) as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def proc_tree_cpu(pid):
+    """User + system CPU seconds used so far by `pid` and its live descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in proc_tree(pid):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
 def proc_tree_memory(pid):
     """(VmRSS, VmHWM) in KiB summed over `pid` and its descendants."""
     rss = hwm = 0
-    todo = [pid]
-    seen = set()
-    while todo:
-        p = todo.pop()
-        if p in seen:
-            continue
-        seen.add(p)
+    for p in proc_tree(pid):
         try:
             with open("/proc/%d/status" % p) as f:
                 for line in f:
@@ -472,9 +566,6 @@ def proc_tree_memory(pid):
                         rss += int(line.split()[1])
                     elif line.startswith("VmHWM:"):
                         hwm += int(line.split()[1])
-            for tid in os.listdir("/proc/%d/task" % p):
-                with open("/proc/%d/task/%s/children" % (p, tid)) as f:
-                    todo.extend(int(c) for c in f.read().split())
         except (OSError, ValueError):
             pass
     return rss, hwm
@@ -658,6 +749,10 @@ def main():
     sys.stdout.flush()
     raw = {"command": sys.argv, "latency": {}, "cold": {}, "memory": {}}
 
+    def on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
     try:
         if "latency" in parts:
             latency(args, files, [s for s in wanted if s in available], available, raw)
@@ -666,6 +761,8 @@ def main():
         if "memory" in parts:
             memory(args, [s for s in args.mem_servers.split(",") if s in available], available, raw)
     finally:
+        for srv in list(LIVE):
+            srv.kill()
         if args.json:
             with open(args.json, "w") as f:
                 json.dump(raw, f, indent=1)
@@ -678,6 +775,7 @@ def latency(args, files, servers, specs, raw):
         return
     print("\n## didChange -> publishDiagnostics while typing, ms")
     results = {(s, f): [] for s in servers for f in files}
+    parse_maps = {f: parses(os.path.join(args.corpus, FILES[f][0]), FILES[f][1]) for f in files}
     for run in range(args.runs):
         for f in files:
             rel, anchor = FILES[f]
@@ -700,6 +798,7 @@ def latency(args, files, servers, specs, raw):
             p99s = [percentile(r["samples"], 99) for r in rs if r["samples"]]
             pooled = [x for r in rs for x in r["samples"]]
             opens = [r["open_ms"] for r in rs if r["open_ms"] is not None]
+            cpus = [r["cpu_ms_per_key"] for r in rs if r.get("cpu_ms_per_key") is not None]
             rows.append([
                 "%s (%d lines)" % (f, lines), s,
                 fmt(statistics.median(p50s)) if p50s else "-",
@@ -708,6 +807,7 @@ def latency(args, files, servers, specs, raw):
                 ("%.2f-%.2f" % (min(p99s), max(p99s))) if p99s else "-",
                 fmt(percentile(pooled, 50)), fmt(percentile(pooled, 99)),
                 fmt(max(pooled)) if pooled else "-",
+                fmt(statistics.median(cpus), 6) if cpus else "-",
                 "%d/%d" % (len(p50s), len(rs)),
                 fmt(statistics.median(opens), 6) if opens else "-",
             ])
@@ -728,9 +828,28 @@ def latency(args, files, servers, specs, raw):
                 notes.append("%s on %s: %s" % (s, f, e))
             raw["latency"]["%s/%s" % (s, f)] = rs
     table(["file", "server", "p50", "p50 runs", "p99", "p99 runs", "all p50", "all p99", "all max",
-           "runs", "open"], rows)
-    print("p50/p99: median over runs of each run's percentile; 'runs' columns: min-max over runs;"
-          " 'all': pooled samples of every run; 'open': didOpen -> first publish, median.")
+           "cpu/key", "runs", "open"], rows)
+    print("p50/p99: median over runs of each run's percentile; '... runs': min-max over the runs; "
+          "'all': pooled samples of every run;\n'cpu/key': server CPU time (user+sys, whole process "
+          "tree, 10 ms ticks averaged) per measured keystroke, median over runs -- less sensitive to "
+          "the machine's load than wall time;\n'runs': runs with samples / runs; 'open': didOpen -> "
+          "first publish, median.")
+    # the same samples split by whether the document parses after the keystroke
+    rows = []
+    for f in files:
+        ok = parse_maps.get(f)
+        if not ok:
+            continue
+        for s in servers:
+            good, bad = [], []
+            for r in results[(s, f)]:
+                for ms, pos in zip(r["samples"], r["cycle_pos"]):
+                    (good if ok[pos] else bad).append(ms)
+            rows.append([f, s, fmt(percentile(good, 50)), fmt(percentile(good, 99)), len(good),
+                         fmt(percentile(bad, 50)), fmt(percentile(bad, 99)), len(bad)])
+    if rows:
+        print("\npooled, split by the document after the keystroke (node's parser decides):")
+        table(["file", "server", "parses p50", "p99", "n", "syntax error p50", "p99", "n"], rows)
     for n in notes:
         print("note: " + n)
     sys.stdout.flush()

@@ -218,9 +218,11 @@ static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, c
   suppress_collect(sem, &sup);
   size_t from = out->len;
   engine__collect(self, cfg, sem, root, &sup, out, info);
-  DiagList tail = {.items = out->items + from, .len = out->len - from, .cap = out->len - from};
-  diag_list_sort(&tail);
-  engine__dedupe(out, from);
+  if (out->len > from) { /* (out->items may still be NULL when nothing was ever found) */
+    DiagList tail = {.items = out->items + from, .len = out->len - from, .cap = out->len - from};
+    diag_list_sort(&tail);
+    engine__dedupe(out, from);
+  }
   suppress_free(&sup);
   sem_free(sem);
   info->analyse_ms = engine__ms() - t1;

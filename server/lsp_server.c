@@ -362,7 +362,7 @@ int lsp_run(LspServer *s, int in_fd) {
         continue;
       }
       json_error_t jerr;
-      json_t *msg = json_loadb(body, len, 0, &jerr);
+      json_t *msg = json_loadb(body, len, JSON_DECODE_ANY, &jerr); /* 42 is JSON, just not JSON-RPC */
       if (!msg) {
         StrBuf b = {0};
         strbuf_printf(&b, "parse error at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);

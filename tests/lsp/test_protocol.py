@@ -1074,6 +1074,60 @@ def _():
     _fix_case(LISTENER, "listener-leak", LISTENER_CALL, "bus.once('price', (p) => res.end(String(p)))")
 
 
+MIXED_FIXES = """const fs = require('fs');
+const http = require('http');
+const EventEmitter = require('events');
+const bus = new EventEmitter();
+http.createServer(async (req, res) => {
+  const st = fs.statSync('/tmp');
+  const ok = fs.existsSync('/tmp');
+  bus.addListener('invalidate', () => res.end());
+  await new Promise((resolve) => bus.on('ready', () => resolve()));
+  bus.on('price', (p) => res.write(String(p)));
+  res.end(String(st.size + ok));
+}).listen(3000);
+http.createServer((req, res) => {
+  res.end(fs.readFileSync('/etc/hosts'));
+}).listen(3001);
+"""
+
+
+@case("code actions: other *Sync twins, .addListener, resolve(); no mechanical fix where none is safe")
+def _():
+    t = MIXED_FIXES
+    fixes = [("fs.statSync('/tmp')", "sync-fs-in-hot-path", "await fs.promises.stat('/tmp')"),
+             ("bus.addListener('invalidate', () => res.end())", "listener-leak", "bus.once('invalidate', () => res.end())"),
+             ("bus.on('ready', () => resolve())", "listener-leak", "bus.once('ready', () => resolve())")]
+    no_fix = [("fs.existsSync('/tmp')", "sync-fs-in-hot-path", "existsSync has no fs.promises twin"),
+              ("bus.on('price', (p) => res.write(String(p)))", "listener-leak", "the handler is not one-shot"),
+              ("fs.readFileSync('/etc/hosts')", "sync-fs-in-hot-path", "the handler is not async")]
+    with started() as c:
+        uri, diags = open_and_wait(c, t)
+        eq(sorted(summarize(diags)), sorted(summarize([{"code": r, "range": range_of(t, n)} for n, r, _ in fixes + no_fix])),
+           "diagnostics")
+        for needle, rule, why in no_fix:
+            d = [x for x in diags if x["range"] == range_of(t, needle)][0]
+            actions = actions_for(c, uri, d)
+            check(not [a for a in actions if a.get("isPreferred")],
+                  "%s: a preferred fix is offered although %s: %s" % (needle, why, _short([a.get("title") for a in actions])))
+            for directive in ("looplens-ignore-next-line", "looplens-ignore-file"):
+                find_by_text(c, uri, actions, directive, needle)
+        version = 1
+        for needle, rule, fixed in fixes:
+            text = c.text(uri)
+            d = [x for x in c.diagnostics[uri] if x["code"] == rule and x["range"] == range_of(text, needle)]
+            check(d, "%s not reported at %r" % (rule, needle))
+            new_text = apply_action(c, uri, find_preferred(actions_for(c, uri, d[0]), needle))
+            eq(new_text, text.replace(needle, fixed), "text after the fix of %r" % needle)
+            version += 1
+            c.change_full(uri, version, new_text)
+            diags = wait_publish(c, uri, version=version)["diagnostics"]
+            check(not [x for x in diags if x["range"]["start"]["line"] == d[0]["range"]["start"]["line"]],
+                  "still reported after the fix of %r: %s" % (needle, _short(summarize(diags))))
+        eq(len(c.diagnostics[uri]), len(no_fix), "diagnostics left after the three fixes")
+        eq(c.shutdown_exit(), 0, "exit code")
+
+
 def _ignore_case(text, rule, needle, marker, encodings=None):
     """marker: 'line' or 'file'. Returns nothing; raises Fail."""
     with started(encodings=encodings) as c:
@@ -1211,6 +1265,27 @@ def _():
         c.did_change_configuration({})
         eq(_sev(wait_publish(c, uri)["diagnostics"], "sync-fs-in-hot-path"), [3], "app.js after didChangeConfiguration")
         eq(_sev(wait_publish(c, uri2)["diagnostics"], "sync-fs-in-hot-path"), [3], "other.js after didChangeConfiguration")
+        eq(c.shutdown_exit(), 0, "exit code")
+
+
+@case("config: nearest .looplens.json wins; one above the workspace root applies")
+def _():
+    ws, doc = _workspace()
+    root_cfg = os.path.join(ws, ".looplens.json")
+    near_cfg = os.path.join(ws, "src", "deep", ".looplens.json")
+    _write(root_cfg, json.dumps({"rules": {"sync-fs-in-hot-path": "error"}}))
+    # the workspace root is src/: the config in ws/ is above it
+    root = os.path.join(ws, "src")
+    with server() as c:
+        c.initialize(root_uri=path_uri(root), workspace_folders=[{"uri": path_uri(root), "name": "src"}])
+        uri, diags = open_and_wait(c, TWO_RULES, uri=path_uri(doc))
+        eq(_sev(diags, "sync-fs-in-hot-path"), [1], "config above the workspace root")
+        _write(near_cfg, json.dumps({"rules": {"sync-fs-in-hot-path": "info"}}))
+        c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": path_uri(near_cfg), "type": 1}]})
+        eq(_sev(wait_publish(c, uri)["diagnostics"], "sync-fs-in-hot-path"), [3], "nearest config (created)")
+        os.unlink(near_cfg)
+        c.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": path_uri(near_cfg), "type": 3}]})
+        eq(_sev(wait_publish(c, uri)["diagnostics"], "sync-fs-in-hot-path"), [1], "after deleting the nearest config")
         eq(c.shutdown_exit(), 0, "exit code")
 
 
