@@ -172,7 +172,8 @@ class Server:
                 if key.strip().lower() == b"content-length":
                     length = int(value.strip())
             if length is None:
-                raise ServerError("%s: header without Content-Length: %r" % (self.name, bytes(self.buf[:200])))
+                raise ServerError("%s: header without Content-Length: %r"
+                                  % (self.name, bytes(self.buf[:200])))
             if len(self.buf) < end + 4 + length:
                 return
             body = bytes(self.buf[end + 4:end + 4 + length])
@@ -433,8 +434,8 @@ def typing_run(name, spec, file_path, anchor, args):
     current = lines[line_no]
     root = spec.get("root") or args.workspace
     uri = path_uri(os.path.join(root, "bench-" + os.path.basename(file_path)))
-    res = {"samples": [], "cycle_pos": [], "missing": 0, "stale": 0, "extra": 0, "versionless": 0, "open_ms": None,
-           "sync": None, "errors": []}
+    res = {"samples": [], "cycle_pos": [], "missing": 0, "stale": 0, "extra": 0, "versionless": 0,
+           "open_ms": None, "sync": None, "errors": []}
     srv = Server(name, spec, root)
     try:
         srv.initialize(args.timeout)

@@ -547,6 +547,46 @@ def _():
         eq(c.shutdown_exit(), 0, "exit code")
 
 
+@case("robustness: malformed notifications and mid-code-point positions are survived")
+def _():
+    for encoding in ("utf-16", "utf-8"):
+        with started(encodings=[encoding]) as c:
+            uri, _ = open_and_wait(c, emoji_text("\n"))
+            junk = [
+                ("textDocument/didOpen", {"textDocument": {"uri": new_uri(), "version": 1}}),         # no text
+                ("textDocument/didOpen", {"textDocument": {"uri": 5, "text": "x", "version": 1}}),
+                ("textDocument/didOpen", None),
+                ("textDocument/didChange", {"textDocument": {"uri": new_uri(), "version": 2},
+                                            "contentChanges": [{"text": "x"}]}),                   # unknown doc
+                ("textDocument/didChange", {"textDocument": {"uri": uri, "version": 50}, "contentChanges": "x"}),
+                ("textDocument/didChange", {"textDocument": {"uri": uri, "version": 51},
+                                            "contentChanges": [{"range": {"start": {"line": -1, "character": -5},
+                                                                          "end": {"line": "a"}}, "text": 3}]}),
+                ("textDocument/didClose", {"textDocument": {"uri": new_uri()}}),
+                ("textDocument/didSave", {"textDocument": {}}),
+                ("workspace/didChangeWatchedFiles", {"changes": "nope"}),
+                ("workspace/didChangeConfiguration", None),
+                ("$/cancelRequest", {"id": {"x": 1}}),
+                ("$/cancelRequest", None),
+            ]
+            for method, params in junk:
+                c.notify(method, params)
+            alive(c, "after malformed notifications (%s)" % encoding)
+            # positions inside an emoji (between UTF-16 surrogates / inside the UTF-8 sequence)
+            text = c.text(uri)
+            p = range_of(text, "\U0001F600", encoding)["start"]
+            inside = {"line": p["line"], "character": p["character"] + 1}
+            c.hover(uri, inside["line"], inside["character"])
+            c.code_action(uri, {"start": inside, "end": inside}, diagnostics=[])
+            v = max(c.versions[uri], 51) + 1
+            c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [
+                {"range": {"start": inside, "end": inside}, "text": "x"}]})
+            items = pull(c, uri)
+            check(c.proc.poll() is None, "server exited")
+            eq([d["code"] for d in items], ["sync-fs-in-hot-path"], "diagnostics after an edit inside an emoji")
+            eq(c.shutdown_exit(), 0, "exit code")
+
+
 @case("errors: request after shutdown -> -32600")
 def _():
     with started() as c:
