@@ -86,6 +86,12 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, size_t ma
   AnalyzeInfo info;
   analyzer_run(an, cfg, f->src, f->len, &f->diags, &info);
   f->suppressed = info.suppressed;
+  if (text_has_lone_cr(f->src, f->len)) /* report lines as JavaScript and editors count them */
+    for (size_t i = 0; i < f->diags.len; i++) {
+      Diag *d = &f->diags.items[i];
+      text_line_col_at(f->src, f->len, d->start_byte, &d->start.row, &d->start.column);
+      text_line_col_at(f->src, f->len, d->end_byte, &d->end.row, &d->end.column);
+    }
   if (info.syntax_errors)
     check__notice(f, NOTE_SYNTAX, info.first_error.row + 1, info.first_error.column + 1,
                   "syntax error; the parts that parsed were still checked");

@@ -93,6 +93,22 @@ size_t text_utf8_invalid_at(const char *s, size_t n) {
   return (size_t)-1;
 }
 
+int text_has_lone_cr(const char *s, size_t n) {
+  for (const char *p = memchr(s, '\r', n); p; p = memchr(p + 1, '\r', n - (size_t)(p + 1 - s)))
+    if (p + 1 == s + n || p[1] != '\n') return 1;
+  return 0;
+}
+
+void text_line_col_at(const char *s, size_t n, size_t offset, unsigned *row, unsigned *col) {
+  unsigned r = 0;
+  size_t line_start = 0;
+  if (offset > n) offset = n;
+  for (size_t i = 0; i < offset; i++)
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) r++, line_start = i + 1;
+  *row = r;
+  *col = (unsigned)(offset - line_start);
+}
+
 void text_point_at(const char *s, size_t n, size_t offset, unsigned *row, unsigned *col) {
   unsigned r = 0;
   size_t line_start = 0;

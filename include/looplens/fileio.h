@@ -19,5 +19,9 @@ int text_is_binary(const char *s, size_t n);
 size_t text_utf8_invalid_at(const char *s, size_t n);
 /* 0-based row and byte column of a byte offset; rows break at '\n' only, as tree-sitter's do. */
 void text_point_at(const char *s, size_t n, size_t offset, unsigned *row, unsigned *col);
+/* True when the text has a '\r' not followed by '\n' (JavaScript counts it as a line break too). */
+int text_has_lone_cr(const char *s, size_t n);
+/* Like text_point_at, but '\r\n', '\n' and a lone '\r' all end a line, as in JavaScript and LSP. */
+void text_line_col_at(const char *s, size_t n, size_t offset, unsigned *row, unsigned *col);
 
 #endif
