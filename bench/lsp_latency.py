@@ -2,31 +2,40 @@
 """Figures for `looplens lsp` next to other JavaScript language servers (never pass/fail).
 
     bench/lsp-peers.sh                       # once: quick-lint-js, oxlint, ast-grep into bench/peers/
-    python3 bench/lsp_latency.py             # everything, default settings
-    python3 bench/lsp_latency.py --servers looplens,quick-lint-js --runs 7 --keystrokes 300
+    python3 bench/lsp_latency.py             # everything, default settings (~10 min)
+    python3 bench/lsp_latency.py --servers looplens,quick-lint-js --runs 7 --only latency
+    python3 bench/lsp_latency.py --help      # every knob
 
-Three measurements, each printed as a table under a header that repeats the exact command line:
+A server that is missing or does not answer `initialize` is reported as SKIPPED in the header and
+left out; the others still run. Three measurements, each printed as a table under a header that
+repeats the exact command line, the machine's load and each server's version:
 
-1. Typing latency. Each server gets the file with a blank, indented line added inside a function body
-   (webpack lib/Compilation.js: `seal(callback) {`; nodemon lib/monitor/run.js: `function
-   run(options) {`). The bench then types a statement on that line one character at a time, then
-   deletes it with backspaces, and repeats: one incremental `didChange` per keystroke, each with the
-   next version (servers that ask for full sync get the whole text each time). For each keystroke
-   it times from the write of the didChange to the arrival of the `publishDiagnostics` for that uri
-   carrying that version (for a server that sends no version: the next one for the uri). Keystrokes
-   are sequential, `--gap-ms` apart (the server is never given a backlog). The first `--warmup`
-   keystrokes are not counted. A fresh server per run; runs are interleaved across servers and files
-   so that the machine's noise falls on all of them alike. Reported: p50 and p99 per run, their
-   median over the runs and the spread (min-max), plus the pooled p50/p99/max over all runs.
+1. Typing latency. Each server gets the file with a blank, indented line added inside a function
+   body (webpack lib/Compilation.js: `seal(callback) {`; nodemon lib/monitor/run.js: `function
+   run(options) {`). The bench then types STATEMENT on that line one character at a time, deletes
+   it with backspaces, and repeats: one `didChange` per keystroke, each with the next version
+   (incremental range edits; a server that asks for full sync gets the whole text each time, as an
+   editor would send it). For each keystroke it times from the write of the didChange to the
+   arrival of the `publishDiagnostics` for that uri carrying that version (for a server that sends
+   no version: the next one for the uri). Keystrokes are sequential, `--gap-ms` apart (the server
+   is never given a backlog). The first `--warmup` keystrokes are not counted. A fresh server per
+   run; runs are interleaved across servers and files (the order rotates each run) so that the
+   machine's noise falls on all of them alike. Reported: p50 and p99 per run, their median over the
+   runs and the spread (min-max), the pooled p50/p99/max, the server's CPU time per keystroke
+   (steadier than wall time on a loaded machine), the same samples split by whether the document
+   parses after the keystroke (node decides), and the costliest keystroke. Publishes that never
+   come, come for an older version first, or come twice are counted and printed as notes.
 2. Cold start: spawn -> `initialize` response, median of `--cold-runs`, interleaved.
 3. Resident memory: VmRSS (process and its descendants) of a server after `initialize`, and
    after opening 1, 100 and 1,000 distinct ~500-line documents (nodemon's run.js cut at a
    top-level boundary, padded with a distinct generated function), read once the last
-   document's `publishDiagnostics` has arrived.
+   document's `publishDiagnostics` has arrived; VmHWM is the peak.
 
-The client is a minimal single-threaded one (select on the pipes, no reader thread) so that the
-time measured is the server's plus one pipe round trip. It does not advertise pull diagnostics
-(`textDocument.diagnostic`): a server that sees it may stop pushing.
+The client is a minimal single-threaded one (select on the pipes, no reader thread, unlike
+tests/lsp/lspclient.py) so that the time measured is the server's plus one pipe round trip. It
+does not advertise pull diagnostics (`textDocument.diagnostic`): a server that sees it may stop
+pushing. Answers to server requests read while a large message is being written are held back
+until that message is complete.
 """
 
 import argparse
@@ -664,6 +673,31 @@ def probe(name, spec, args):
     return None
 
 
+def exe_stamp(path):
+    try:
+        st = os.stat(path)
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+
+
+def build_info(exe):
+    """', built <mtime>, tree <commit>[+changes]' for a binary built from this checkout."""
+    out = ""
+    try:
+        out += ", built %s" % time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.stat(exe).st_mtime))
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no",
+                                "--", "server", "include", "queries", "rules", "meson.build", "deps"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        if head:
+            out += ", checkout %s%s" % (head, " + uncommitted changes to the sources" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return out
+
+
 def fmt(x, width=7):
     return ("%*.2f" % (width, x)) if x == x else " " * (width - 1) + "-"
 
@@ -745,9 +779,11 @@ def main():
             print("# %-13s SKIPPED: %s" % (name, why.replace("\n", "\n#   ")))
         else:
             available[name] = specs[name]
-            print("# %-13s %s  [%s]  (%s sync)" % (name, specs[name].get("info") or "?",
-                                                   shlex.join(specs[name]["cmd"]), specs[name]["sync"]))
+            print("# %-13s %s  [%s]  (%s sync)%s" % (
+                name, specs[name].get("info") or "?", shlex.join(specs[name]["cmd"]),
+                specs[name]["sync"], build_info(specs[name]["cmd"][0]) if name == "looplens" else ""))
     sys.stdout.flush()
+    stamps = {n: exe_stamp(s["cmd"][0]) for n, s in available.items()}
     raw = {"command": sys.argv, "latency": {}, "cold": {}, "memory": {}}
 
     def on_signal(signum, frame):
@@ -761,6 +797,10 @@ def main():
             cold(args, [s for s in args.cold_servers.split(",") if s in available], available, raw)
         if "memory" in parts:
             memory(args, [s for s in args.mem_servers.split(",") if s in available], available, raw)
+        for n, stamp in stamps.items():
+            if exe_stamp(available[n]["cmd"][0]) != stamp:
+                print("\nWARNING: %s was rebuilt or replaced during the run; its figures mix two "
+                      "builds" % available[n]["cmd"][0])
     finally:
         for srv in list(LIVE):
             srv.kill()
@@ -851,6 +891,26 @@ def latency(args, files, servers, specs, raw):
     if rows:
         print("\npooled, split by the document after the keystroke (node's parser decides):")
         table(["file", "server", "parses p50", "p99", "n", "syntax error p50", "p99", "n"], rows)
+    # which document states cost the most (median over every sample of that keystroke)
+    rows = []
+    for f in files:
+        _, _, states = cycle_states(os.path.join(args.corpus, FILES[f][0]), FILES[f][1])
+        for s in servers:
+            by = {}
+            for r in results[(s, f)]:
+                for ms, pos in zip(r["samples"], r["cycle_pos"]):
+                    by.setdefault(pos, []).append(ms)
+            if not by:
+                continue
+            med = {pos: statistics.median(v) for pos, v in by.items()}
+            worst = max(med, key=med.get)
+            rows.append([f, s, fmt(statistics.median(list(med.values()))), fmt(med[worst]),
+                         "%r%s" % (states[worst].strip(), "" if not parse_maps.get(f) else
+                                   " (parses)" if parse_maps[f][worst] else " (syntax error)")])
+    if rows:
+        print("\nslowest keystroke: the line being typed after it, median latency of that keystroke "
+              "over all runs, next to the median keystroke:")
+        table(["file", "server", "median key", "slowest", "line after the keystroke"], rows)
     for n in notes:
         print("note: " + n)
     sys.stdout.flush()
