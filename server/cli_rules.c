@@ -82,9 +82,9 @@ int cli_explain(int argc, char **argv) {
     ruleset_free(rs);
     return 2;
   }
-  printf("%s — %s\nfamily: %s; severity: hot path %s, unknown context %s, start-up %s\n\n", r->id, r->title,
-         r->family, severity_name(r->severity[CTX_HOT]), severity_name(r->severity[CTX_UNKNOWN]),
-         severity_name(r->severity[CTX_STARTUP]));
+  printf("%s — %s\nfamily: %s; severity: hot path %s, once after start-up %s, unknown context %s, start-up %s\n\n",
+         r->id, r->title, r->family, severity_name(r->severity[CTX_HOT]), severity_name(r->severity[CTX_ONCE]),
+         severity_name(r->severity[CTX_UNKNOWN]), severity_name(r->severity[CTX_STARTUP]));
   cli__para("On the call stack:", r->mech_stack);
   cli__para("In libuv:", r->mech_libuv);
   cli__para("In the microtask queues:", r->mech_microtasks);

@@ -42,6 +42,6 @@ int severity_parse(const char *s, Severity *out) {
 }
 
 const char *context_name(Context c) {
-  static const char *const names[] = {"startup", "unknown", "hot"};
+  static const char *const names[] = {"startup", "unknown", "once", "hot"};
   return names[c];
 }

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 void ll_error_set(LlError *err, const char *path, int line, int column, const char *fmt, ...) {
@@ -37,29 +38,33 @@ static int rule__severity(json_t *root, Rule *r, const char *path, LlError *err)
   r->severity[CTX_STARTUP] = SEV_OFF;
   r->severity[CTX_UNKNOWN] = SEV_INFO;
   r->severity[CTX_HOT] = SEV_WARNING;
-  if (!sev) return 0;
+  bool once_set = false;
+  if (!sev) goto done;
   if (json_is_string(sev)) {
     Severity s;
     if (severity_parse(json_string_value(sev), &s) < 0) goto bad;
     r->severity[CTX_HOT] = s;
-    return 0;
+    goto done;
   }
   if (!json_is_object(sev)) goto bad;
-  static const char *const names[3] = {"startup", "unknown", "hot"};
+  static const char *const names[CTX_COUNT] = {"startup", "unknown", "once", "hot"};
   const char *key;
   json_t *v;
   json_object_foreach(sev, key, v) {
     int ctx = -1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < CTX_COUNT; i++)
       if (!strcmp(key, names[i])) ctx = i;
     Severity s;
     if (ctx < 0 || !json_is_string(v) || severity_parse(json_string_value(v), &s) < 0) goto bad;
     r->severity[ctx] = s;
+    once_set |= ctx == CTX_ONCE;
   }
+done:
+  if (!once_set) r->severity[CTX_ONCE] = r->severity[CTX_HOT]; /* by default, once is as hot as hot */
   return 0;
 bad:
   ll_error_set(err, path, 0, 0,
-               "\"severity\" must be off|info|warning|error or an object {\"hot\": …, \"unknown\": …, \"startup\": …}");
+               "\"severity\" must be off|info|warning|error or an object {\"hot\": …, \"once\": …, \"unknown\": …, \"startup\": …}");
   return -1;
 }
 

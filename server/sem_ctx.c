@@ -382,7 +382,9 @@ void sem__classify(Sem *self) {
 
 Context sem_context_at(const Sem *self, uint32_t byte) {
   int f = sem_func_at(self, byte);
-  return f < 0 ? CTX_STARTUP : self->funcs.items[f].ctx;
+  if (f < 0) return CTX_STARTUP;
+  const SemFunc *fn = &self->funcs.items[f];
+  return fn->ctx == CTX_HOT && !fn->recurring ? CTX_ONCE : fn->ctx;
 }
 
 /* Short, single-line names only: a message is no place for `module.exports.someLongThing`. */
@@ -418,7 +420,8 @@ char *sem_context_note(const Sem *self, uint32_t byte) {
                                  : ", which nothing in this file is seen to call");
     return strbuf_steal(&b);
   }
-  strbuf_puts(&b, fn->ctx == CTX_HOT ? "runs on the hot path: " : "start-up code: ");
+  strbuf_puts(&b, fn->ctx != CTX_HOT ? "start-up code: " : fn->recurring ? "runs on the hot path: "
+                                                                         : "runs once, after start-up, while the server may be serving: ");
   int hops = 0;
   for (int g = f; g >= 0 && hops < 4; g = self->funcs.items[g].via, hops++) {
     const SemFunc *gf = &self->funcs.items[g];

@@ -9,8 +9,11 @@
 
 typedef enum { SEV_OFF = 0, SEV_INFO = 1, SEV_WARNING = 2, SEV_ERROR = 3 } Severity;
 
-/* Where the flagged code runs. Ordered: a larger value is hotter. */
-typedef enum { CTX_STARTUP = 0, CTX_UNKNOWN = 1, CTX_HOT = 2 } Context;
+/* Where the flagged code runs. Ordered: a larger value is hotter.
+ * CTX_ONCE: after start-up, while the server may be serving, but one time (a setTimeout or .then
+ * callback registered at start-up); CTX_HOT: again and again (per request, event or tick). */
+typedef enum { CTX_STARTUP = 0, CTX_UNKNOWN = 1, CTX_ONCE = 2, CTX_HOT = 3 } Context;
+#define CTX_COUNT 4
 
 typedef struct { uint32_t row, column; } LlPoint;
 

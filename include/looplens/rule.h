@@ -9,7 +9,7 @@
 
 typedef struct Rule {
   char *id, *family, *title, *message;
-  Severity severity[3]; /* indexed by Context: what to report at start-up, unknown, hot */
+  Severity severity[CTX_COUNT]; /* indexed by Context: what to report at start-up, unknown, once, hot */
   char *mech_stack, *mech_libuv, *mech_microtasks, *mech_phase;
   char *think, *actually, *fix, *chapter, *trap_question, *trap;
   char *query_source; /* the .scm text */
