@@ -3,7 +3,7 @@
 # versions, into bench/peers/ (git-ignored). Idempotent: an installed pin is not fetched again.
 #
 #   bench/lsp-peers.sh            install all peers
-#   bench/lsp-peers.sh quick-lint-js
+#   bench/lsp-peers.sh quick-lint-js ast-grep     only these
 #
 # What gets run afterwards (see bench/lsp_latency.py):
 #   quick-lint-js 3.2.0   bench/peers/node_modules/quick-lint-js/quick-lint-js.exe --lsp-server
@@ -26,7 +26,11 @@ if (($#)); then
   for arg in "$@"; do
     found=
     for pin in "${pins[@]}"; do
-      [[ ${pin%@*} == "$arg" ]] && want+=("$pin") && found=1
+      name=${pin%@*}
+      if [[ $name == "$arg" || ${name##*/} == "$arg" || $name == "@$arg/cli" ]]; then
+        want+=("$pin")
+        found=1
+      fi
     done
     [[ -n $found ]] || { echo "lsp-peers: unknown peer '$arg' (known: ${pins[*]%@*})" >&2; exit 2; }
   done
@@ -37,7 +41,9 @@ mkdir -p "$peers"
 
 installed_version() { # name -> version in bench/peers/node_modules, or nothing
   local pj="$peers/node_modules/$1/package.json"
-  [[ -f $pj ]] && node -e 'process.stdout.write(require(process.argv[1]).version)' "$pj" 2>/dev/null || true
+  if [[ -f $pj ]]; then
+    node -e 'process.stdout.write(require(process.argv[1]).version)' "$pj" 2>/dev/null || true
+  fi
 }
 
 todo=()

@@ -147,7 +147,10 @@ class Server:
         return data.decode("utf-8", "replace")[-n:].strip()
 
     def _dead(self, what):
-        code = self.proc.poll()
+        try:
+            code = self.proc.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            code = None
         tail = self.stderr_tail()
         raise ServerError("%s: %s (exit code %s)%s" % (
             self.name, what, code, ("\n    stderr: " + tail.replace("\n", "\n    ")) if tail else ""))
@@ -254,7 +257,7 @@ class Server:
         while True:
             item = self.next_message(deadline)
             if item is None:
-                self._dead("no answer to %s within %.0f s" % (method, timeout))
+                self._dead("no answer to %s within %g s" % (method, timeout))
             t, m = item
             if m.get("id") == rid and "method" not in m:
                 if "error" in m:
@@ -443,7 +446,7 @@ def typing_run(name, spec, file_path, anchor, args):
     current = lines[line_no]
     root = spec.get("root") or args.workspace
     uri = path_uri(os.path.join(root, "bench-" + os.path.basename(file_path)))
-    res = {"samples": [], "cycle_pos": [], "missing": 0, "stale": 0, "extra": 0, "versionless": 0,
+    res = {"samples": [], "cycle_pos": [], "sent": 0, "missing": 0, "stale": 0, "extra": 0, "versionless": 0,
            "open_ms": None, "sync": None, "errors": []}
     srv = Server(name, spec, root)
     try:
@@ -454,13 +457,15 @@ def typing_run(name, spec, file_path, anchor, args):
         while True:
             item = srv.next_message(deadline)
             if item is None:
-                res["errors"].append("no publishDiagnostics after didOpen within %.0f s" % args.timeout)
+                res["errors"].append("no publishDiagnostics after didOpen within %g s" % args.timeout)
                 break
             if is_publish(item[1], uri):
                 res["open_ms"] = (item[0] - t_open) * 1e3
                 break
         settle(srv, uri, 0.2, res, count=False)
         version = 1
+        missed_in_a_row = 0
+        cpu0 = None
         gap = args.gap_ms / 1e3
         for k, (c0, c1, ins) in enumerate(keystrokes(args.warmup + args.keystrokes, col)):
             if k == args.warmup:
@@ -475,6 +480,7 @@ def typing_run(name, spec, file_path, anchor, args):
             else:
                 params["contentChanges"] = [{"text": before + current + after}]
             t0 = srv.notify("textDocument/didChange", params)
+            res["sent"] += 1
             deadline = t0 + args.timeout
             t1 = None
             while True:
@@ -495,17 +501,20 @@ def typing_run(name, spec, file_path, anchor, args):
                 res["stale"] += 1          # a publish for an older version arrived first
             if t1 is None:
                 res["missing"] += 1
+                missed_in_a_row += 1
                 if len(res["errors"]) < 3:
-                    res["errors"].append("no publishDiagnostics for version %d within %.0f s"
+                    res["errors"].append("no publishDiagnostics for version %d within %g s"
                                          % (version, args.timeout))
-                if res["missing"] >= 3:
-                    res["errors"].append("gave up after 3 missing publishes")
+                if missed_in_a_row >= 5:
+                    res["errors"].append("gave up after 5 missing publishes in a row")
                     break
-            elif k >= args.warmup:
+                continue
+            missed_in_a_row = 0
+            if k >= args.warmup:
                 res["samples"].append((t1 - t0) * 1e3)
                 res["cycle_pos"].append(k % (2 * len(STATEMENT)))
             settle(srv, uri, gap, res)
-        if res["samples"] and not res["errors"]:
+        if res["samples"] and cpu0 is not None and srv.proc.poll() is None:
             res["cpu_ms_per_key"] = (proc_tree_cpu(srv.proc.pid) - cpu0) * 1e3 / len(res["samples"])
     except ServerError as e:
         res["errors"].append(str(e))
@@ -624,7 +633,7 @@ def memory_run(name, spec, args, count, docs):
                 item = srv.next_message(deadline)
                 if item is None:
                     out["unpublished"] += 1
-                    out["errors"].append("no publishDiagnostics for %s within %.0f s; not waiting any more"
+                    out["errors"].append("no publishDiagnostics for %s within %g s; not waiting any more"
                                          % (os.path.basename(uri), args.timeout))
                     waiting = False
                     break
@@ -713,6 +722,7 @@ def table(headers, rows):
 
 
 def main():
+    global STATEMENT
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--servers", default="looplens,quick-lint-js,oxlint,ast-grep",
@@ -721,6 +731,8 @@ def main():
     ap.add_argument("--keystrokes", type=int, default=300, help="measured keystrokes per run (300)")
     ap.add_argument("--warmup", type=int, default=20, help="keystrokes not counted, per run (20)")
     ap.add_argument("--runs", type=int, default=5, help="typing runs per server and file (5)")
+    ap.add_argument("--statement", default=STATEMENT,
+                    help="what gets typed (ASCII, one line); default: %(default)r")
     ap.add_argument("--gap-ms", type=float, default=10.0,
                     help="pause after each keystroke's publish before the next keystroke (10 ms)")
     ap.add_argument("--cold-runs", type=int, default=20, help="cold starts per server (20)")
@@ -737,6 +749,9 @@ def main():
     ap.add_argument("--corpus", default=DEFAULT_CORPUS)
     ap.add_argument("--json", metavar="FILE", help="also write every raw sample to FILE")
     args = ap.parse_args()
+    if not args.statement or not args.statement.isascii() or "\n" in args.statement:
+        raise SystemExit("lsp_latency: --statement must be one line of ASCII")
+    STATEMENT = args.statement
     args.peers = os.path.abspath(args.peers)
     args.looplens = os.path.abspath(args.looplens)
     parts = set(p.strip() for p in args.only.split(",") if p.strip())
@@ -856,7 +871,7 @@ def latency(args, files, servers, specs, raw):
             stale = sum(r["stale"] for r in rs)
             extra = sum(r["extra"] for r in rs)
             vless = sum(r["versionless"] for r in rs)
-            sent = len(rs) * (args.keystrokes + args.warmup)
+            sent = sum(r["sent"] for r in rs)
             if miss or stale or extra:
                 notes.append("%s on %s: of %d didChange, %d got no publish, %d stale publishes "
                              "(older version) came first, %d extra publishes after the matching one"

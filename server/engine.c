@@ -259,6 +259,8 @@ void engine_doc_free(EngineDoc *self) {
 TSTree *engine__doc_tree(const EngineDoc *doc);
 TSTree *engine__doc_tree(const EngineDoc *doc) { return doc->tree; }
 
+int engine_doc_has_tree(const EngineDoc *self) { return self->tree != NULL; }
+
 void engine_doc_reset(EngineDoc *self) {
   if (self->tree) ts_tree_delete(self->tree);
   self->tree = NULL;

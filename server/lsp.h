@@ -29,6 +29,7 @@ typedef struct {
   EngineDoc *engine;
   DiagList diags;         /* of the current text */
   const Config *config;   /* borrowed from the server's cache; NULL until looked up */
+  unsigned long last_check; /* when it was last analysed (server tick): the least recent lose their trees */
 } LspDoc;
 
 typedef struct {
@@ -55,6 +56,8 @@ typedef struct LspServer {
   Vec(LspConfigEntry) configs;
   Vec(json_t *) cancelled; /* ids of requests cancelled before they were handled */
   Vec(LspHref) hrefs;      /* chapter links, per rule */
+  unsigned long tick;
+  size_t max_trees;        /* syntax trees kept for incremental reparsing (they dominate memory) */
 } LspServer;
 
 /* An error answer: code and message (static or owned by the caller of the handler). */
@@ -78,6 +81,8 @@ void lsp_doc_close(LspServer *s, const char *uri);
 int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const char *text, size_t len);
 /* Re-analyses the document's text and publishes its diagnostics. */
 void lsp_doc_check(LspServer *s, LspDoc *d);
+/* Rebuilds the syntax tree of a document that lost it to the memory budget (no publish). */
+void lsp_doc_ensure_tree(LspServer *s, LspDoc *d);
 const Config *lsp_config_for(LspServer *s, LspDoc *d);
 void lsp_configs_reset(LspServer *s);
 void lsp_docs_free(LspServer *s);
@@ -89,7 +94,7 @@ json_t *lsp_position(const LspDoc *d, TextposEncoding enc, uint32_t byte);
 json_t *lsp_range(const LspDoc *d, TextposEncoding enc, uint32_t start, uint32_t end);
 json_t *lsp_diagnostics_json(LspServer *s, const LspDoc *d);
 json_t *lsp_hover(LspServer *s, const LspDoc *d, uint32_t byte);
-json_t *lsp_code_actions(LspServer *s, const LspDoc *d, uint32_t start, uint32_t end);
+json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end);
 
 /* Runs the server on the file descriptors until exit; returns the exit code. */
 int lsp_run(LspServer *s, int in_fd);

@@ -94,6 +94,22 @@ int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const cha
   return 0;
 }
 
+/* Keeps at most max_trees syntax trees (a tree is ~25x its text): the documents analysed least
+ * recently drop theirs and are parsed from scratch when next edited (~1 ms per 500 lines). */
+static void lsp__trim_trees(LspServer *s) {
+  size_t with = 0;
+  for (size_t i = 0; i < s->docs.len; i++) with += engine_doc_has_tree(s->docs.items[i]->engine) != 0;
+  while (with > s->max_trees) {
+    LspDoc *oldest = NULL;
+    for (size_t i = 0; i < s->docs.len; i++) {
+      LspDoc *d = s->docs.items[i];
+      if (engine_doc_has_tree(d->engine) && (!oldest || d->last_check < oldest->last_check)) oldest = d;
+    }
+    engine_doc_reset(oldest->engine);
+    with--;
+  }
+}
+
 static double lsp__ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -115,6 +131,18 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
     lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms", d->uri, d->version, info.parse_ms,
             info.analyse_ms, lsp__ms() - t1);
   (void)t0;
+  d->last_check = ++s->tick;
+  lsp__trim_trees(s);
+}
+
+void lsp_doc_ensure_tree(LspServer *s, LspDoc *d) {
+  if (engine_doc_has_tree(d->engine)) return;
+  size_t len;
+  const char *text = textedit_text(d->text, &len);
+  diag_list_clear(&d->diags);
+  analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, NULL);
+  d->last_check = ++s->tick;
+  lsp__trim_trees(s);
 }
 
 /* The .looplens.json nearest above the document (or the workspace root for unsaved buffers),

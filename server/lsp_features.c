@@ -114,7 +114,8 @@ static uint32_t lsp__line_info(const LspDoc *d, uint32_t byte, StrBuf *indent, c
   return (uint32_t)start;
 }
 
-json_t *lsp_code_actions(LspServer *s, const LspDoc *d, uint32_t start, uint32_t end) {
+json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end) {
+  lsp_doc_ensure_tree(s, d); /* fixes are computed from the syntax tree */
   json_t *actions = json_array();
   size_t len;
   const char *text = textedit_text(d->text, &len);

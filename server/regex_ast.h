@@ -18,16 +18,16 @@
 #define REGEX_SET_RANGES 16
 
 typedef struct {
-    uint32_t lo, hi;
+  uint32_t lo, hi;
 } RegexRange;
 
 /* ASCII exactly, as a bitmap; the rest as at most REGEX_SET_RANGES sorted, disjoint, non-adjacent
  * ranges. When an operation would need more ranges, the closest ones are merged: the set then
  * over-approximates, which the analyser tolerates (it only makes overlaps more likely). */
 typedef struct {
-    uint64_t ascii[2];
-    uint32_t nranges;
-    RegexRange r[REGEX_SET_RANGES];
+  uint64_t ascii[2];
+  uint32_t nranges;
+  RegexRange r[REGEX_SET_RANGES];
 } RegexSet;
 
 void regex_set_clear(RegexSet *self);
@@ -57,14 +57,14 @@ void regex_set_line_terminator(RegexSet *self);
 /* ---- flags ---- */
 
 enum {
-    REGEX_FLAG_D = 1u << 0,
-    REGEX_FLAG_G = 1u << 1,
-    REGEX_FLAG_I = 1u << 2,
-    REGEX_FLAG_M = 1u << 3,
-    REGEX_FLAG_S = 1u << 4,
-    REGEX_FLAG_U = 1u << 5,
-    REGEX_FLAG_V = 1u << 6,
-    REGEX_FLAG_Y = 1u << 7,
+  REGEX_FLAG_D = 1u << 0,
+  REGEX_FLAG_G = 1u << 1,
+  REGEX_FLAG_I = 1u << 2,
+  REGEX_FLAG_M = 1u << 3,
+  REGEX_FLAG_S = 1u << 4,
+  REGEX_FLAG_U = 1u << 5,
+  REGEX_FLAG_V = 1u << 6,
+  REGEX_FLAG_Y = 1u << 7,
 };
 
 /* 0 on success; -1 (err filled, offset into the flags) for unknown, repeated or conflicting flags. */
@@ -76,40 +76,40 @@ int regex_flags_parse(const char *flags, size_t len, unsigned *out, RedosError *
 #define REGEX_NONE (-1)
 
 typedef enum {
-    REGEX_EMPTY,
-    REGEX_CHAR,    /* one character: literal `cp` when set == REGEX_NONE, else ast->sets[set] */
-    REGEX_SEQ,     /* children in order */
-    REGEX_ALT,     /* children are the alternatives */
-    REGEX_GROUP,   /* one child; index = capture number, 0 when non-capturing */
-    REGEX_REPEAT,  /* one child; min..max (max may be REGEX_INF), greedy */
-    REGEX_BOL,     /* ^ */
-    REGEX_EOL,     /* $ */
-    REGEX_WORDB,   /* \b */
-    REGEX_NWORDB,  /* \B */
-    REGEX_LOOK,    /* one child; behind, negate */
-    REGEX_BACKREF, /* index = capture number */
+  REGEX_EMPTY,
+  REGEX_CHAR,    /* one character: literal `cp` when set == REGEX_NONE, else ast->sets[set] */
+  REGEX_SEQ,     /* children in order */
+  REGEX_ALT,     /* children are the alternatives */
+  REGEX_GROUP,   /* one child; index = capture number, 0 when non-capturing */
+  REGEX_REPEAT,  /* one child; min..max (max may be REGEX_INF), greedy */
+  REGEX_BOL,     /* ^ */
+  REGEX_EOL,     /* $ */
+  REGEX_WORDB,   /* \b */
+  REGEX_NWORDB,  /* \B */
+  REGEX_LOOK,    /* one child; behind, negate */
+  REGEX_BACKREF, /* index = capture number */
 } RegexKind;
 
 typedef struct {
-    uint8_t kind; /* RegexKind */
-    uint8_t greedy, behind, negate;
-    uint32_t offset, length; /* source span, bytes */
-    int32_t child, next;     /* first child and next sibling, REGEX_NONE when absent */
-    uint32_t min, max;
-    uint32_t index;
-    uint32_t cp;
-    int32_t set;
+  uint8_t kind; /* RegexKind */
+  uint8_t greedy, behind, negate;
+  uint32_t offset, length; /* source span, bytes */
+  int32_t child, next;     /* first child and next sibling, REGEX_NONE when absent */
+  uint32_t min, max;
+  uint32_t index;
+  uint32_t cp;
+  int32_t set;
 } RegexNode;
 
 typedef struct {
-    RegexNode *nodes;
-    uint32_t count, cap;
-    RegexSet *sets;
-    uint32_t set_count, set_cap;
-    int32_t root;
-    uint32_t group_count;
-    int32_t *groups; /* capture number -> REGEX_GROUP node; [0] unused */
-    unsigned flags;
+  RegexNode *nodes;
+  uint32_t count, cap;
+  RegexSet *sets;
+  uint32_t set_count, set_cap;
+  int32_t root;
+  uint32_t group_count;
+  int32_t *groups; /* capture number -> REGEX_GROUP node; [0] unused */
+  unsigned flags;
 } RegexAst;
 
 /**

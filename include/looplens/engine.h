@@ -43,6 +43,8 @@ EngineDoc *engine_doc_new(void);
 void engine_doc_free(EngineDoc *self);
 void engine_doc_edit(EngineDoc *self, const EngineEdit *edit);
 void engine_doc_reset(EngineDoc *self);
+/* Does the document hold a syntax tree (to reparse incrementally and compute fixes from)? */
+int engine_doc_has_tree(const EngineDoc *self);
 /* A mechanical fix for a finding: replace [start_byte, end_byte) of the analysed text with `text`.
  * An EngineFixList owns its titles and texts. */
 typedef struct {

@@ -24,15 +24,15 @@ typedef enum { REDOS_SAFE = 0, REDOS_EXPONENTIAL = 1 } RedosVerdict;
  * - offset, length: bytes into the pattern of the offending quantified group (0, 0 when safe).
  * - reason: one human sentence naming the construct, or why the pattern is considered safe. */
 typedef struct {
-    RedosVerdict verdict;
-    uint32_t offset, length;
-    char reason[200];
+  RedosVerdict verdict;
+  uint32_t offset, length;
+  char reason[200];
 } RedosResult;
 
 /* A syntax error: byte offset into the pattern (or into the flags) and V8's wording where it has one. */
 typedef struct {
-    uint32_t offset;
-    char message[160];
+  uint32_t offset;
+  char message[160];
 } RedosError;
 
 /**

@@ -11,11 +11,11 @@ enum { SAFE = 0, EXP = 1, ERR = -1 };
 #define ANY UINT32_MAX
 
 typedef struct {
-    const char *pattern, *flags;
-    int expect;         /* SAFE, EXP or ERR */
-    uint32_t offset;    /* EXP: blamed group; ERR: error offset; ANY to skip */
-    uint32_t length;    /* EXP: blamed group length; ANY to skip */
-    const char *needle; /* expected in the reason or the error message; NULL to skip */
+  const char *pattern, *flags;
+  int expect;         /* SAFE, EXP or ERR */
+  uint32_t offset;    /* EXP: blamed group; ERR: error offset; ANY to skip */
+  uint32_t length;    /* EXP: blamed group length; ANY to skip */
+  const char *needle; /* expected in the reason or the error message; NULL to skip */
 } Case;
 
 static const Case cases[] = {
@@ -106,41 +106,39 @@ static const Case cases[] = {
 
 static int failures;
 
-static void report(int ok, const char *what, const char *detail)
-{
-    printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what, detail[0] ? ": " : "", detail);
-    failures += !ok;
+static void report(int ok, const char *what, const char *detail) {
+  printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what, detail[0] ? ": " : "", detail);
+  failures += !ok;
 }
 
-static void run_case(const Case *c)
-{
-    RedosResult r;
-    RedosError e;
-    int rc = redos_check(c->pattern, strlen(c->pattern), c->flags, strlen(c->flags), &r, &e);
-    int got = rc != 0 ? ERR : r.verdict == REDOS_EXPONENTIAL ? EXP : SAFE;
-    const char *text = rc != 0 ? e.message : r.reason;
-    uint32_t off = rc != 0 ? e.offset : r.offset;
-    char what[160], detail[400] = "";
-    snprintf(what, sizeof what, "/%s/%s", c->pattern, c->flags);
-    static const char *names[] = {"error", "safe", "exponential"};
-    if (got != c->expect)
-        snprintf(detail, sizeof detail, "expected %s, got %s (%s)", names[c->expect + 1], names[got + 1], text);
-    else if (c->offset != ANY && off != c->offset)
-        snprintf(detail, sizeof detail, "expected offset %u, got %u (%s)", c->offset, off, text);
-    else if (c->length != ANY && r.length != c->length)
-        snprintf(detail, sizeof detail, "expected length %u, got %u (%s)", c->length, r.length, text);
-    else if (c->needle && !strstr(text, c->needle))
-        snprintf(detail, sizeof detail, "expected \"%s\" in \"%s\"", c->needle, text);
-    report(detail[0] == 0, what, detail);
+static void run_case(const Case *c) {
+  RedosResult r;
+  RedosError e;
+  int rc = redos_check(c->pattern, strlen(c->pattern), c->flags, strlen(c->flags), &r, &e);
+  int got = rc != 0 ? ERR : r.verdict == REDOS_EXPONENTIAL ? EXP : SAFE;
+  const char *text = rc != 0 ? e.message : r.reason;
+  uint32_t off = rc != 0 ? e.offset : r.offset;
+  char what[160], detail[400] = "";
+  snprintf(what, sizeof what, "/%s/%s", c->pattern, c->flags);
+  static const char *names[] = {"error", "safe", "exponential"};
+  if (got != c->expect)
+    snprintf(detail, sizeof detail, "expected %s, got %s (%s)", names[c->expect + 1], names[got + 1], text);
+  else if (c->offset != ANY && off != c->offset)
+    snprintf(detail, sizeof detail, "expected offset %u, got %u (%s)", c->offset, off, text);
+  else if (c->length != ANY && r.length != c->length)
+    snprintf(detail, sizeof detail, "expected length %u, got %u (%s)", c->length, r.length, text);
+  else if (c->needle && !strstr(text, c->needle))
+    snprintf(detail, sizeof detail, "expected \"%s\" in \"%s\"", c->needle, text);
+  report(detail[0] == 0, what, detail);
 }
 
 /* Hostile shapes: each must come back quickly with a verdict, never an overflow or a hang. */
 typedef struct {
-    const char *name, *head, *unit;
-    size_t times;
-    const char *tail;
-    int expect_rc;
-    const char *needle;
+  const char *name, *head, *unit;
+  size_t times;
+  const char *tail;
+  int expect_rc;
+  const char *needle;
 } Hostile;
 
 static const Hostile hostile[] = {
@@ -155,99 +153,87 @@ static const Hostile hostile[] = {
 };
 
 /* head + unit * times + tail */
-static char *repeat(const Hostile *h, size_t *len)
-{
-    size_t hd = strlen(h->head), u = strlen(h->unit), t = strlen(h->tail);
-    char *buf = malloc(hd + u * h->times + t + 1);
-    if (!buf)
-        exit(2);
-    memcpy(buf, h->head, hd);
-    for (size_t i = 0; i < h->times; i++)
-        memcpy(buf + hd + i * u, h->unit, u);
-    memcpy(buf + hd + u * h->times, h->tail, t + 1);
-    *len = hd + u * h->times + t;
-    return buf;
+static char *repeat(const Hostile *h, size_t *len) {
+  size_t hd = strlen(h->head), u = strlen(h->unit), t = strlen(h->tail);
+  char *buf = malloc(hd + u * h->times + t + 1);
+  if (!buf) exit(2);
+  memcpy(buf, h->head, hd);
+  for (size_t i = 0; i < h->times; i++) memcpy(buf + hd + i * u, h->unit, u);
+  memcpy(buf + hd + u * h->times, h->tail, t + 1);
+  *len = hd + u * h->times + t;
+  return buf;
 }
 
-static void run_hostile(const Hostile *h)
-{
-    size_t len;
-    char *p = repeat(h, &len);
-    RedosResult r;
-    RedosError e;
-    int rc = redos_check(p, len, "", 0, &r, &e);
-    const char *text = rc ? e.message : r.reason;
-    char detail[300] = "";
-    if (rc != h->expect_rc || (h->needle && !strstr(text, h->needle)))
-        snprintf(detail, sizeof detail, "rc %d, \"%s\"", rc, text);
-    report(detail[0] == 0, h->name, detail);
-    free(p);
+static void run_hostile(const Hostile *h) {
+  size_t len;
+  char *p = repeat(h, &len);
+  RedosResult r;
+  RedosError e;
+  int rc = redos_check(p, len, "", 0, &r, &e);
+  const char *text = rc ? e.message : r.reason;
+  char detail[300] = "";
+  if (rc != h->expect_rc || (h->needle && !strstr(text, h->needle)))
+    snprintf(detail, sizeof detail, "rc %d, \"%s\"", rc, text);
+  report(detail[0] == 0, h->name, detail);
+  free(p);
 }
 
-static void run_nested_parens(void)
-{
-    size_t n = 1000;
-    char *p = malloc(2 * n + 2);
-    if (!p)
-        exit(2);
-    memset(p, '(', n);
-    p[n] = 'a';
-    memset(p + n + 1, ')', n);
-    RedosResult r;
-    RedosError e;
-    int rc = redos_check(p, 2 * n + 1, "", 0, &r, &e);
-    report(rc == 0 && r.verdict == REDOS_SAFE && strstr(r.reason, "too complex") != NULL,
-           "1000 nested groups: too complex to analyse", rc ? e.message : "");
-    free(p);
+static void run_nested_parens(void) {
+  size_t n = 1000;
+  char *p = malloc(2 * n + 2);
+  if (!p) exit(2);
+  memset(p, '(', n);
+  p[n] = 'a';
+  memset(p + n + 1, ')', n);
+  RedosResult r;
+  RedosError e;
+  int rc = redos_check(p, 2 * n + 1, "", 0, &r, &e);
+  report(rc == 0 && r.verdict == REDOS_SAFE && strstr(r.reason, "too complex") != NULL,
+         "1000 nested groups: too complex to analyse", rc ? e.message : "");
+  free(p);
 }
 
 /* xorshift32: reproducible pseudo-random input */
 static uint32_t rng = 2463534242u;
 
-static uint32_t next_random(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
+static uint32_t next_random(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
 }
 
-static void run_fuzz(unsigned rounds)
-{
-    static const char alphabet[] = "()[]{}|*+?^$.\\-,:=!<>abcdkpuxvwsSdDbB0123456789&";
-    static const char *flag_sets[] = {"", "u", "v", "i", "m", "s", "iu", "gimsy", "dv"};
-    char pattern[96];
-    unsigned bad = 0;
-    for (unsigned i = 0; i < rounds; i++) {
-        size_t len = next_random() % sizeof pattern;
-        for (size_t j = 0; j < len; j++) {
-            uint32_t r = next_random();
-            pattern[j] = (r & 7) == 0 ? (char)(r >> 8) : alphabet[(r >> 8) % (sizeof alphabet - 1)];
-        }
-        const char *flags = flag_sets[next_random() % (sizeof flag_sets / sizeof *flag_sets)];
-        RedosResult r;
-        RedosError e;
-        int rc = redos_check(pattern, len, flags, strlen(flags), &r, &e);
-        int sane = rc == -1 ? e.offset <= len && memchr(e.message, 0, sizeof e.message) != NULL
-                            : rc == 0 && r.offset + r.length <= len && memchr(r.reason, 0, sizeof r.reason) != NULL;
-        bad += !sane;
+static void run_fuzz(unsigned rounds) {
+  static const char alphabet[] = "()[]{}|*+?^$.\\-,:=!<>abcdkpuxvwsSdDbB0123456789&";
+  static const char *flag_sets[] = {"", "u", "v", "i", "m", "s", "iu", "gimsy", "dv"};
+  char pattern[96];
+  unsigned bad = 0;
+  for (unsigned i = 0; i < rounds; i++) {
+    size_t len = next_random() % sizeof pattern;
+    for (size_t j = 0; j < len; j++) {
+      uint32_t r = next_random();
+      pattern[j] = (r & 7) == 0 ? (char)(r >> 8) : alphabet[(r >> 8) % (sizeof alphabet - 1)];
     }
-    char what[80];
-    snprintf(what, sizeof what, "%u pseudo-random patterns: no crash, sane results", rounds);
-    char detail[40] = "";
-    if (bad)
-        snprintf(detail, sizeof detail, "%u insane results", bad);
-    report(bad == 0, what, detail);
+    const char *flags = flag_sets[next_random() % (sizeof flag_sets / sizeof *flag_sets)];
+    RedosResult r;
+    RedosError e;
+    int rc = redos_check(pattern, len, flags, strlen(flags), &r, &e);
+    int sane = rc == -1 ? e.offset <= len && memchr(e.message, 0, sizeof e.message) != NULL
+                        : rc == 0 && r.offset + r.length <= len && memchr(r.reason, 0, sizeof r.reason) != NULL;
+    bad += !sane;
+  }
+  char what[80];
+  snprintf(what, sizeof what, "%u pseudo-random patterns: no crash, sane results", rounds);
+  char detail[40] = "";
+  if (bad) snprintf(detail, sizeof detail, "%u insane results", bad);
+  report(bad == 0, what, detail);
 }
 
-int main(void)
-{
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
-        run_case(&cases[i]);
-    run_nested_parens();
-    for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++)
-        run_hostile(&hostile[i]);
-    run_fuzz(5000);
-    printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
-    return failures ? 1 : 0;
+int main(void) {
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) run_case(&cases[i]);
+  run_nested_parens();
+  for (size_t i = 0; i < sizeof hostile / sizeof *hostile; i++) run_hostile(&hostile[i]);
+  run_fuzz(5000);
+  printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
+  return failures ? 1 : 0;
 }
