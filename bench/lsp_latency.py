@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from urllib.parse import quote
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_CORPUS = os.environ.get("LOOPLENS_CORPUS") or os.path.join(
@@ -347,7 +348,6 @@ class Server:
 
 
 def path_uri(path):
-    from urllib.parse import quote
     return "file://" + quote(os.path.abspath(path))
 
 

@@ -765,3 +765,25 @@ def _merge(into, extra):
             _merge(into[key], value)
         else:
             into[key] = value
+
+
+def preflight(exe):
+    """None if `EXE lsp` answers initialize and shuts down cleanly, else the reason (for tests that
+    should fail with a clear message when the server is missing or broken)."""
+    c = LspClient([exe, "lsp"], timeout=10)
+    try:
+        c.initialize()
+        c.shutdown_exit()
+        return None
+    except ServerExited:
+        try:
+            c.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001
+            pass
+        c._stderr_reader.join(timeout=2)  # close() would cut the stderr reader short
+        return ("server not available: `%s lsp` exited (code %r) before answering initialize; stderr: %s"
+                % (exe, c.proc.returncode, " ".join(c.stderr_text.split())[:300]))
+    except LspError as e:
+        return "server not available: `%s lsp` did not answer initialize: %s" % (exe, " ".join(str(e).split())[:300])
+    finally:
+        c.close()

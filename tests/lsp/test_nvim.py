@@ -7,7 +7,7 @@ Installs Neovim with apt-get when `nvim` is missing and we run as root; exits 77
 message when it cannot. Writes a Lua script to a temporary directory and runs
 `nvim --headless -u NONE -i NONE -n -c 'luafile …'`, using what works on 0.7.2
 (vim.lsp.start_client, :edit, filetype set by hand, buf_attach_client, vim.wait; see
-/work/shared/field-notes.md). Opens examples/orders-service/routes/orders.js, waits for the
+../shared/field-notes.md). Opens examples/orders-service/routes/orders.js, waits for the
 diagnostics and compares them with `looplens check --format json` on the same file (rule ids,
 lines, byte columns, severities), hovers a flagged position and checks the chapter link.
 Prints `ok   name` / `FAIL name: reason` lines, then `N passed, N failed`; exit 1 on failure.
@@ -118,24 +118,8 @@ def ensure_nvim():
 def server_preflight(exe):
     """None if `looplens lsp` answers initialize and shuts down cleanly, else the reason."""
     sys.path.insert(0, HERE)
-    from lspclient import LspClient, LspError, ServerExited
-    c = LspClient([exe, "lsp"], timeout=10)
-    try:
-        c.initialize()
-        c.shutdown_exit()
-        return None
-    except ServerExited:
-        try:
-            c.proc.wait(timeout=5)
-        except Exception:  # noqa: BLE001
-            pass
-        c._stderr_reader.join(timeout=2)  # lspclient's close() would cut the stderr reader short
-        return ("server not available: `%s lsp` exited (code %r) before answering initialize; stderr: %s"
-                % (exe, c.proc.returncode, " ".join(c.stderr_text.split())[:300]))
-    except LspError as e:
-        return "server not available: `%s lsp` did not answer initialize: %s" % (exe, " ".join(str(e).split())[:300])
-    finally:
-        c.close()
+    from lspclient import preflight
+    return preflight(exe)
 
 
 def main(argv):

@@ -24,7 +24,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from lspclient import (LspClient, LspError, LspTimeout, ResponseError,  # noqa: E402
+from lspclient import (LspClient, LspError, LspTimeout, ResponseError, preflight as server_preflight,  # noqa: E402
                        ServerExited, byte_offset_to_position, encode_message, frame,
                        offset_to_position, position_of, position_to_offset, range_of)
 
@@ -1390,23 +1390,7 @@ def preflight():
         return "server not available: %s does not exist (build it: ninja -C build)" % EXE
     if not os.access(EXE, os.X_OK):
         return "server not available: %s is not executable" % EXE
-    c = LspClient([EXE, "lsp"], timeout=10)
-    try:
-        c.initialize()
-        c.shutdown_exit()
-        return None
-    except ServerExited:
-        try:
-            c.proc.wait(timeout=5)
-        except Exception:  # noqa: BLE001
-            pass
-        c._stderr_reader.join(timeout=2)  # lspclient's close() would cut the stderr reader short
-        return ("server not available: `%s lsp` exited (code %r) before answering initialize; stderr: %s"
-                % (EXE, c.proc.returncode, " ".join(c.stderr_text.split())[:300]))
-    except LspError as e:
-        return "server not available: `%s lsp` did not answer initialize: %s" % (EXE, " ".join(str(e).split())[:300])
-    finally:
-        c.close()
+    return server_preflight(EXE)
 
 
 def main(argv):
