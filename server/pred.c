@@ -299,12 +299,12 @@ static bool pred_redos_applied(const Pred *p, Match *m) {
 }
 
 TSNode pred_arg(TSNode call, uint32_t i) {
-  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  TSNode args = node_field(call, F_arguments);
   return ts_node_is_null(args) || i >= ts_node_named_child_count(args) ? (TSNode){0} : ts_node_named_child(args, i);
 }
 
 uint32_t pred_arg_count(TSNode call) {
-  TSNode args = ts_node_child_by_field_name(call, "arguments", 9);
+  TSNode args = node_field(call, F_arguments);
   return ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
 }
 

@@ -244,11 +244,7 @@ static int sem__owner_of(Sem *self, TSNode obj, int depth) {
     for (int f = sem_func_at(self, ts_node_start_byte(obj)); f >= 0; f = self->funcs.items[f].parent)
       if (node_is(self->funcs.items[f].node, S_method_definition)) {
         /* methods of object literals are owned by the object; of classes, by the class node */
-        int owner = self->funcs.items[f].owner;
-        if (owner < 0) return -1;
-        TSNode body = ts_node_parent(self->funcs.items[f].node);
-        if (!ts_node_is_null(body) && node_is(body, S_class_body)) return owner;
-        return owner;
+        return self->funcs.items[f].owner;
       }
     return -1;
   }
