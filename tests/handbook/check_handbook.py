@@ -61,13 +61,23 @@ def check_links(looplens, root):
     return passed, failed
 
 
-def run_one(path):
+def run_once(path):
     try:
         r = subprocess.run(['node', os.path.basename(path)], cwd=os.path.dirname(path), capture_output=True,
                            text=True, timeout=30)
-        return path, r.returncode == 0, r.stderr[-400:]
+        return r.returncode == 0, r.stderr[-400:]
     except subprocess.TimeoutExpired:
-        return path, False, 'timed out after 30 s'
+        return False, 'timed out after 30 s'
+
+
+def run_one(path):
+    """Teaching scripts demonstrate timing on a shared 2-core machine: a failed run gets one more
+    try, and the retry is reported, never hidden."""
+    ok, err = run_once(path)
+    if ok:
+        return path, True, ''
+    ok2, err2 = run_once(path)
+    return path, ok2, (f'passed on retry; first run: {err}' if ok2 else err2)
 
 
 def check_teaching(root):
@@ -75,7 +85,7 @@ def check_teaching(root):
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         for path, ok, err in pool.map(run_one, files):
-            print(('ok   ' if ok else 'FAIL ') + os.path.relpath(path, root) + ('' if ok else f'\n    {err}'))
+            print(('ok   ' if ok else 'FAIL ') + os.path.relpath(path, root) + (f'\n    {err}' if err else ''))
             passed, failed = passed + ok, failed + (not ok)
     if not files:
         print('FAIL no teaching examples found')
