@@ -59,8 +59,10 @@ void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, 
                 severity_name(d->severity), d->message, d->rule->id);
       if (opt->frames) {
         output__frame(out, f, d, opt->color);
-        fprintf(out, "       = why: %s\n       = fix: %s\n       = learn: looplens explain %s  (%s)\n\n",
-                d->context_note ? d->context_note : "", d->rule->fix, d->rule->id, d->rule->chapter);
+        if (d->context_note && !strstr(d->message, d->context_note)) /* most messages already say it */
+          fprintf(out, "       = why: %s\n", d->context_note);
+        fprintf(out, "       = fix: %s\n       = learn: looplens explain %s  (%s)\n\n", d->rule->fix, d->rule->id,
+                d->rule->chapter);
       }
     }
   }
