@@ -9,6 +9,8 @@ int cli_rules(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_lsp(int argc, char **argv);
 
+/* Prints an engine error as `file:line:column: error: text` (or `file: error: text`) on stderr. */
+void cli_print_error(const LlError *e);
 /* Built-in rules plus the packs named with --rules-dir; prints the error and returns NULL. */
 RuleSet *cli_load_rules(char *const *dirs, size_t n);
 /* The chapter file a rule's `chapter` field names, as an absolute path if the chapters are found

@@ -186,11 +186,6 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
   return -1;
 }
 
-static void check__print_error(const LlError *e) {
-  if (e->line) fprintf(stderr, "%s:%d:%d: error: %s\n", e->path, e->line, e->column, e->text);
-  else fprintf(stderr, "%s: error: %s\n", e->path, e->text);
-}
-
 /* The config for a file: --config, or the nearest .looplens.json above it (loaded once per path). */
 static const Config *check__config_for(const char *file, const RuleSet *rules, ConfigCache *cache,
                                        Config *fallback, int *failed) {
@@ -212,7 +207,7 @@ static const Config *check__config_for(const char *file, const RuleSet *rules, C
   LlError err = {0};
   Config *c = config_load(path, rules, &err);
   if (!c) {
-    check__print_error(&err);
+    cli_print_error(&err);
     *failed = 1;
   }
   vec_push(cache, ((ConfigCacheEntry){path, c}));
@@ -235,18 +230,18 @@ int cli_check(int argc, char **argv) {
   FileResult *results = NULL;
   const Config **configs = NULL;
   if (!engine) {
-    check__print_error(&err);
+    cli_print_error(&err);
     status = 2;
     goto done;
   }
   if (o.config_path && !(fixed = config_load(o.config_path, rules, &err))) {
-    check__print_error(&err);
+    cli_print_error(&err);
     status = 2;
     goto done;
   }
   for (int i = optind; i < argc; i++)
     if (walk_path(argv[i], &files, &err) < 0) {
-      check__print_error(&err);
+      cli_print_error(&err);
       status = 2;
     }
   /* configs and ignore globs, decided on this thread before the workers start */

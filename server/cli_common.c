@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void cli__print_error(const LlError *e) {
+void cli_print_error(const LlError *e) {
   if (e->line) fprintf(stderr, "%s:%d:%d: error: %s\n", e->path, e->line, e->column, e->text);
   else fprintf(stderr, "%s: error: %s\n", e->path, e->text);
 }
@@ -26,7 +26,7 @@ RuleSet *cli_load_rules(char *const *dirs, size_t n) {
   }
   return rs;
 error:
-  cli__print_error(&err);
+  cli_print_error(&err);
   ruleset_free(rs);
   return NULL;
 }

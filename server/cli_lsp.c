@@ -32,7 +32,7 @@ int cli_lsp(int argc, char **argv) {
   LlError err = {0};
   s.engine = engine_new(s.rules, &err);
   if (!s.engine) {
-    fprintf(stderr, "%s:%d:%d: error: %s\n", err.path, err.line, err.column, err.text);
+    cli_print_error(&err);
     ruleset_free(s.rules);
     return 2;
   }

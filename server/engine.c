@@ -74,18 +74,6 @@ static double engine__ms(void) {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-/* A capture's text for a message: first line only, at most 60 bytes. */
-static void engine__put_text(StrBuf *b, const Sem *sem, TSNode n) {
-  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-  const char *nl = memchr(sem->src + s, '\n', e - s);
-  uint32_t len = nl ? (uint32_t)(nl - (sem->src + s)) : e - s;
-  if (len > 60) {
-    strbuf_append(b, sem->src + s, 57);
-    strbuf_puts(b, "...");
-  } else {
-    strbuf_append(b, sem->src + s, len);
-  }
-}
 
 /* Fills {capture}, {resolved}, {detail} and {context} in a rule's message template. */
 static char *engine__message(const Rule *rule, Match *m, const char *note) {
@@ -114,7 +102,7 @@ static char *engine__message(const Rule *rule, Match *m, const char *note) {
         if (len == n && !memcmp(cn, name, n)) break;
       }
       TSNode c = id < m->cq->capture_count ? match_capture(m, (int)id) : (TSNode){0};
-      if (!ts_node_is_null(c)) engine__put_text(&b, m->sem, c), done = true;
+      if (!ts_node_is_null(c)) sem_snippet(m->sem, c, 60, &b), done = true;
     }
     if (!done) strbuf_append(&b, open, n + 2);
     t = close + 1;

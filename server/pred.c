@@ -323,12 +323,8 @@ void pred_set_detail(Match *m, const char *fmt, ...) {
 }
 
 char *pred_snippet(const Sem *sem, TSNode n) {
-  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-  const char *nl = memchr(sem->src + s, '\n', e - s);
-  uint32_t len = nl ? (uint32_t)(nl - (sem->src + s)) : e - s;
   StrBuf b = {0};
-  strbuf_append(&b, sem->src + s, len > 50 ? 47 : len);
-  if (len > 50 || nl) strbuf_puts(&b, "...");
+  sem_snippet(sem, n, 50, &b);
   return strbuf_steal(&b);
 }
 

@@ -27,6 +27,18 @@ char *sem_node_text(const Sem *self, TSNode n) {
   return ll_strndup(self->src + s, e - s);
 }
 
+void sem_snippet(const Sem *self, TSNode n, size_t max, StrBuf *out) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e > self->len) e = (uint32_t)self->len;
+  if (s > e) s = e;
+  const char *nl = memchr(self->src + s, '\n', e - s);
+  size_t len = nl ? (size_t)(nl - (self->src + s)) : e - s;
+  bool cut = nl != NULL || len > max;
+  if (len > max) len = max > 3 ? max - 3 : 0;
+  strbuf_append(out, self->src + s, len);
+  if (cut) strbuf_puts(out, "...");
+}
+
 char *sem_string_value(const Sem *self, TSNode n) {
   if (ts_node_is_null(n)) return NULL;
   TSSymbol t = ts_node_symbol(n);

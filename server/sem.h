@@ -119,6 +119,8 @@ bool sem_long_lived(Sem *self, TSNode expr, int depth);
 /* Text helpers over the borrowed source. */
 bool sem_node_is(const Sem *self, TSNode n, const char *text);
 char *sem_node_text(const Sem *self, TSNode n); /* owned copy */
+/* Appends a node's text for a message: its first line, at most `max` bytes, "..." when cut. */
+void sem_snippet(const Sem *self, TSNode n, size_t max, StrBuf *out);
 /* The string value of a string literal node (no escapes decoded), NULL when not a plain string. */
 char *sem_string_value(const Sem *self, TSNode n);
 bool sem_is_function_node(TSNode n);
