@@ -134,6 +134,10 @@ static void engine__first_error(TSNode root, AnalyzeInfo *info) {
 
 static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
                             AnalyzeInfo *info);
+static int engine__strcmp(const void *a, const void *b);
+static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, uint32_t at, int64_t delta, bool shift);
+static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
+                          DiagList *out, AnalyzeInfo *info);
 
 static void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
                             DiagList *out, AnalyzeInfo *info) {
@@ -194,8 +198,10 @@ static void engine__dedupe(DiagList *out, size_t from) {
   out->len = w;
 }
 
+/* Models the tree and collects its findings. keep/keep_sup, when given, take the model and the
+ * suppressions (the base of later region re-checks); otherwise they are freed here. */
 static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, const char *src, size_t len,
-                              DiagList *out, AnalyzeInfo *info) {
+                              DiagList *out, AnalyzeInfo *info, Sem **keep, Suppressions *keep_sup) {
   double t1 = engine__ms();
   TSNode root = ts_tree_root_node(tree);
   engine__first_error(root, info);
@@ -211,8 +217,8 @@ static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, c
     diag_list_sort(&tail);
     engine__dedupe(out, from);
   }
-  suppress_free(&sup);
-  sem_free(sem);
+  if (keep) *keep = sem, *keep_sup = sup;
+  else suppress_free(&sup), sem_free(sem);
   info->analyse_ms = engine__ms() - t1;
 }
 
@@ -224,12 +230,27 @@ void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len
   TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
   info->parse_ms = engine__ms() - t0;
   if (!tree) return;
-  analyzer__analyse(self, cfg, tree, src, len, out, info);
+  analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
   ts_tree_delete(tree);
 }
 
 struct EngineDoc {
-  TSTree *tree; /* the tree of the text last analysed, with the edits since applied */
+  TSTree *tree; /* the tree of the text last analysed whole, with the edits since applied */
+  /* The base: that whole-file analysis, kept so that an edit confined to a run of statements is
+   * re-checked alone (engine_region.c). Kept only for documents being edited. */
+  TSTree *base_tree;
+  char *base_src;
+  size_t base_len;
+  Sem *base_sem;
+  Suppressions base_sup;
+  DiagList base_diags;
+  AnalyzeInfo base_info;
+  const Config *base_cfg;
+  /* the edits since the base as one span: base [span_start, span_old_end) is now [span_start, span_new_end) */
+  bool dirty;
+  uint32_t span_start, span_old_end, span_new_end;
+  EngineRegionStats stats;
+  bool region_check; /* opt-in while the region check is proven against whole-file analysis */
 };
 
 EngineDoc *engine_doc_new(void) {
@@ -238,8 +259,19 @@ EngineDoc *engine_doc_new(void) {
   return self;
 }
 
+static void engine__drop_base(EngineDoc *self) {
+  if (self->base_tree) ts_tree_delete(self->base_tree);
+  sem_free(self->base_sem);
+  suppress_free(&self->base_sup);
+  diag_list_free(&self->base_diags);
+  free(self->base_src);
+  self->base_tree = NULL, self->base_sem = NULL, self->base_src = NULL, self->base_cfg = NULL;
+  self->dirty = false;
+}
+
 void engine_doc_free(EngineDoc *self) {
   if (!self) return;
+  engine__drop_base(self);
   if (self->tree) ts_tree_delete(self->tree);
   free(self);
 }
@@ -248,10 +280,17 @@ TSTree *engine__doc_tree(const EngineDoc *doc);
 TSTree *engine__doc_tree(const EngineDoc *doc) { return doc->tree; }
 
 int engine_doc_has_tree(const EngineDoc *self) { return self->tree != NULL; }
+int engine_doc_current(const EngineDoc *self) { return self->tree && !self->dirty; }
+void engine_doc_settle(EngineDoc *self) {
+  if (self->dirty) engine__drop_base(self); /* the next analysis covers the whole file */
+}
+EngineRegionStats engine_doc_stats(const EngineDoc *self) { return self->stats; }
+void engine_doc_set_region_check(EngineDoc *self, int on) { self->region_check = on != 0; }
 
 void engine_doc_reset(EngineDoc *self) {
   if (self->tree) ts_tree_delete(self->tree);
   self->tree = NULL;
+  engine__drop_base(self);
 }
 
 void engine_doc_edit(EngineDoc *self, const EngineEdit *e) {
@@ -261,18 +300,215 @@ void engine_doc_edit(EngineDoc *self, const EngineEdit *e) {
                     .old_end_point = {e->old_end.row, e->old_end.column},
                     .new_end_point = {e->new_end.row, e->new_end.column}};
   ts_tree_edit(self->tree, &te);
+  if (!self->base_sem) return;
+  if (!self->dirty) {
+    self->dirty = true;
+    self->span_start = e->start_byte, self->span_old_end = e->old_end_byte, self->span_new_end = e->old_end_byte;
+  }
+  /* grow the span (current coordinates) to cover the edit, then apply it */
+  if (e->start_byte < self->span_start) self->span_start = e->start_byte;
+  if (e->old_end_byte > self->span_new_end) {
+    self->span_old_end += e->old_end_byte - self->span_new_end;
+    self->span_new_end = e->old_end_byte;
+  }
+  self->span_new_end = self->span_new_end - e->old_end_byte + e->new_end_byte;
 }
+
+static void engine__keep_base(EngineDoc *doc, const Config *cfg, const char *src, size_t len, Sem *sem,
+                              Suppressions sup, const DiagList *diags, const AnalyzeInfo *info) {
+  engine__drop_base(doc);
+  /* the model's nodes belong to the tree just parsed: it becomes the base, and edits go to a copy */
+  doc->base_tree = doc->tree;
+  doc->tree = ts_tree_copy(doc->base_tree);
+  doc->base_src = malloc(len + 1);
+  if (!doc->base_src) abort();
+  memcpy(doc->base_src, src, len);
+  doc->base_src[len] = '\0';
+  doc->base_len = len;
+  /* the model points into the text and the tree: move it onto the kept copies */
+  sem->src = doc->base_src;
+  for (size_t i = 0; i < sem->decls.len; i++) sem->decls.items[i].name = doc->base_src + sem->decls.items[i].at;
+  doc->base_sem = sem;
+  doc->base_sup = sup;
+  engine__diags_copy(&doc->base_diags, diags->items, diags->len, 0, 0, false);
+  doc->base_info = *info;
+  doc->base_cfg = cfg;
+}
+
+
+/* Appends copies of diags[0..n) to out, shifting positions at or after `at` by `delta` bytes (and
+ * columns too for those on the row where the edit ended, when `same_row` says they are). */
+static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, uint32_t at, int64_t delta, bool shift) {
+  for (size_t i = 0; i < n; i++) {
+    Diag d = diags[i];
+    d.message = ll_strdup(d.message);
+    d.context_note = d.context_note ? ll_strdup(d.context_note) : NULL;
+    (void)at;
+    if (shift) {
+      d.start_byte = (uint32_t)(d.start_byte + delta);
+      d.end_byte = (uint32_t)(d.end_byte + delta);
+    }
+    vec_push(out, d);
+  }
+}
+
+static bool engine__asi_hazard(char c) { return c && strchr("([`+-/.,?*%<>=&|^", c) != NULL; }
+
+static bool engine__newline_in(const char *s, uint32_t from, uint32_t to) {
+  return to > from && memchr(s + from, '\n', to - from) != NULL;
+}
+
+static bool engine__loop(TSNode n) {
+  const char *t = ts_node_type(n);
+  return !strcmp(t, "while_statement") || !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") ||
+         !strcmp(t, "do_statement");
+}
+
+/* Re-checks only the statements the edits since the base touched, when that is provably enough:
+ * the same number of lines, the edits inside one statement list (not in a loop), the region parsed
+ * on its own, and the same effects on the rest of the file before and after (sem_region_effects).
+ * 0 when `out` got the findings; -1 when the whole file must be analysed. */
+static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
+                          DiagList *out, AnalyzeInfo *info) {
+  uint32_t cs = doc->span_start, ce_old = doc->span_old_end, ce_new = doc->span_new_end;
+  int64_t delta = (int64_t)ce_new - (int64_t)ce_old;
+  const char *bsrc = doc->base_src;
+  if (ce_old > doc->base_len || ce_new > len || (int64_t)doc->base_len + delta != (int64_t)len) return -1;
+  /* line numbers appear in messages: keep to edits that add or remove no line */
+  uint32_t nl_old = 0, nl_new = 0;
+  for (uint32_t i = cs; i < ce_old; i++) nl_old += bsrc[i] == '\n';
+  for (uint32_t i = cs; i < ce_new; i++) nl_new += src[i] == '\n';
+  if (nl_old != nl_new) return -1;
+  /* the innermost statement list around the span, with no loop above it */
+  TSNode root = ts_tree_root_node(doc->base_tree);
+  if (ts_node_has_error(root)) return -1; /* a base taken mid-edit is no ground to stand on */
+  TSNode list = ts_node_descendant_for_byte_range(root, cs, ce_old);
+  while (!ts_node_is_null(list) && strcmp(ts_node_type(list), "statement_block") && strcmp(ts_node_type(list), "program"))
+    list = ts_node_parent(list);
+  if (ts_node_is_null(list)) return -1;
+  bool program = !strcmp(ts_node_type(list), "program");
+  uint32_t lo = program ? 0 : ts_node_start_byte(list) + 1, hi = program ? (uint32_t)doc->base_len : ts_node_end_byte(list) - 1;
+  if (cs < lo || ce_old > hi || ts_node_is_error(list)) return -1;
+  for (TSNode a = list; !ts_node_is_null(a); a = ts_node_parent(a))
+    if (engine__loop(a)) return -1;
+  TSPoint rs_pt = program ? (TSPoint){0, 0} : ts_node_start_point(list), re_pt = ts_node_end_point(list);
+  if (!program) rs_pt.column++, re_pt.column--;
+  uint32_t rs = lo, re = hi;
+  bool prev = false;
+  uint32_t k = ts_node_named_child_count(list);
+  for (uint32_t i = 0; i < k; i++) { /* statements touching the span belong to the region */
+    TSNode c = ts_node_named_child(list, i);
+    if (ts_node_end_byte(c) < cs) rs = ts_node_end_byte(c), rs_pt = ts_node_end_point(c), prev = true;
+    else if (ts_node_start_byte(c) > ce_old) {
+      if (re == hi) re = ts_node_start_byte(c), re_pt = ts_node_start_point(c);
+    } else continue;
+    if (ts_node_has_error(c)) return -1; /* the text around the region must parse as it did */
+  }
+  if (re < ce_old || rs > cs) return -1;
+  /* automatic semicolon insertion must not join the region to its neighbours */
+  if (re < doc->base_len && engine__asi_hazard(bsrc[re]) && re != hi) return -1;
+  uint32_t re_new = (uint32_t)(re + delta);
+  for (uint32_t i = rs; i < re_new; i++) {
+    if (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') continue;
+    if (prev && engine__asi_hazard(src[i])) return -1;
+    break;
+  }
+  if (!engine__newline_in(bsrc, ce_old, re)) re_pt.column = (uint32_t)(re_pt.column + delta);
+  /* a finding that spans the region (an enclosing call, say) may depend on what is inside it */
+  for (size_t i = 0; i < doc->base_diags.len; i++) {
+    const Diag *d = &doc->base_diags.items[i];
+    if (d->start_byte < rs && d->end_byte > rs) return -1;
+  }
+  /* parse the region alone, at its place in the text */
+  TSRange range = {rs_pt, re_pt, rs, re_new};
+  double t0 = engine__ms();
+  if (!ts_parser_set_included_ranges(self->parser, &range, 1)) return -1;
+  TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
+  ts_parser_set_included_ranges(self->parser, NULL, 0);
+  info->parse_ms = engine__ms() - t0;
+  if (!tree) return -1;
+  const CompiledQuery *cq = &self->engine->cq;
+  SemOuter outer = {.base = doc->base_sem, .from = rs, .to = re, .func = sem_func_at(doc->base_sem, rs)};
+  Sem *sem = sem_new_region(tree, src, len, (const char *const *)cfg->registrars.items, cq->any_root ? NULL : cq->roots,
+                            cq->symbol_count, &outer);
+  StrVec before = {0}, after = {0};
+  sem_region_effects(doc->base_sem, rs, re, &before);
+  sem_region_effects(sem, rs, UINT32_MAX, &after);
+  bool same = before.len == after.len;
+  if (same) {
+    qsort(before.items, before.len, sizeof(char *), engine__strcmp);
+    qsort(after.items, after.len, sizeof(char *), engine__strcmp);
+    for (size_t i = 0; same && i < before.len; i++) same = !strcmp(before.items[i], after.items[i]);
+  }
+  for (size_t i = 0; i < before.len; i++) free(before.items[i]);
+  for (size_t i = 0; i < after.len; i++) free(after.items[i]);
+  vec_free(&before);
+  vec_free(&after);
+  DiagList mid = {0};
+  TSNode lroot = ts_tree_root_node(tree);
+  if (same) {
+    engine__collect(self, cfg, sem, lroot, &doc->base_sup, &mid, info);
+    if (mid.len) diag_list_sort(&mid), engine__dedupe(&mid, 0);
+  }
+  bool ok = same && !outer.refused;
+  if (ok) {
+    size_t i = 0, n = doc->base_diags.len;
+    const Diag *b = doc->base_diags.items;
+    while (i < n && b[i].start_byte < rs) i++;
+    engine__diags_copy(out, b, i, 0, 0, false);
+    for (size_t j = 0; j < mid.len; j++) vec_push(out, mid.items[j]);
+    mid.len = 0;
+    size_t after_at = i;
+    while (after_at < n && b[after_at].start_byte < re) after_at++;
+    size_t first_shifted = out->len;
+    engine__diags_copy(out, b + after_at, n - after_at, re, delta, true);
+    for (size_t j = first_shifted; j < out->len; j++) { /* columns move on the row the edit ended on */
+      Diag *d = &out->items[j];
+      if (!engine__newline_in(bsrc, ce_old, (uint32_t)(d->start_byte - delta))) d->start.column = (uint32_t)(d->start.column + delta);
+      if (!engine__newline_in(bsrc, ce_old, (uint32_t)(d->end_byte - delta))) d->end.column = (uint32_t)(d->end.column + delta);
+    }
+    info->syntax_errors = doc->base_info.syntax_errors;
+    info->first_error = doc->base_info.first_error;
+    if (ts_node_has_error(lroot)) engine__first_error(lroot, info);
+  }
+  diag_list_free(&mid);
+  sem_free(sem);
+  ts_tree_delete(tree);
+  return ok ? 0 : -1;
+}
+
+static int engine__strcmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
                       AnalyzeInfo *info) {
   AnalyzeInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
+  if (doc->dirty && doc->base_sem && doc->base_cfg == cfg) {
+    double t0 = engine__ms();
+    if (engine__region(self, cfg, doc, src, len, out, info) == 0) {
+      doc->stats.region++;
+      info->analyse_ms = engine__ms() - t0;
+      return;
+    }
+    doc->stats.whole++;
+  }
+  bool editing = doc->region_check && doc->tree != NULL; /* a change, not an open: worth keeping the model */
   double t0 = engine__ms();
   TSTree *tree = ts_parser_parse_string(self->parser, doc->tree, src, (uint32_t)len);
   info->parse_ms = engine__ms() - t0;
   if (!tree) return;
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
-  analyzer__analyse(self, cfg, tree, src, len, out, info);
+  size_t from = out->len;
+  if (!editing) {
+    engine__drop_base(doc);
+    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
+    return;
+  }
+  Sem *sem;
+  Suppressions sup;
+  analyzer__analyse(self, cfg, tree, src, len, out, info, &sem, &sup);
+  engine__keep_base(doc, cfg, src, len, sem, sup, &(DiagList){.items = out->items + from, .len = out->len - from},
+                    info);
 }

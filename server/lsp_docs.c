@@ -61,6 +61,7 @@ LspDoc *lsp_doc_open(LspServer *s, const char *uri, long version, const char *te
     d->path = lsp_uri_to_path(uri);
     d->text = textedit_new();
     d->engine = engine_doc_new();
+    engine_doc_set_region_check(d->engine, s->region_check);
     vec_push(&s->docs, d);
   }
   d->version = version;
@@ -127,16 +128,23 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
   lsp_notify(s, "textDocument/publishDiagnostics",
              json_pack("{s:s, s:I, s:o}", "uri", d->uri, "version", (json_int_t)d->version, "diagnostics",
                        lsp_diagnostics_json(s, d)));
-  if (s->trace)
-    lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms", d->uri, d->version, info.parse_ms,
-            info.analyse_ms, lsp__ms() - t1);
+  if (s->trace) {
+    EngineRegionStats st = engine_doc_stats(d->engine);
+    lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms (changes checked by region %lu, whole %lu)",
+            d->uri, d->version, info.parse_ms, info.analyse_ms, lsp__ms() - t1, st.region, st.whole);
+  }
   (void)t0;
   d->last_check = ++s->tick;
   lsp__trim_trees(s);
 }
 
 void lsp_doc_ensure_tree(LspServer *s, LspDoc *d) {
-  if (engine_doc_has_tree(d->engine)) return;
+  if (engine_doc_current(d->engine)) return;
+  if (engine_doc_has_tree(d->engine)) { /* only the edited statements were re-checked: check the whole file */
+    engine_doc_settle(d->engine);
+    lsp_doc_check(s, d);
+    return;
+  }
   size_t len;
   const char *text = textedit_text(d->text, &len);
   diag_list_clear(&d->diags);

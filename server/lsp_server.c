@@ -173,7 +173,13 @@ static json_t *on_did_close(LspServer *s, json_t *params, LspError *e) {
   return NULL;
 }
 
-static json_t *on_did_save(LspServer *s, json_t *params, LspError *e) { return NULL; }
+/* A save is a pause: if only edited statements were re-checked since the last whole-file analysis,
+ * check the whole file now (the text may have been mid-edit in ways a region check cannot see). */
+static json_t *on_did_save(LspServer *s, json_t *params, LspError *e) {
+  LspDoc *d = lsp__doc(s, params, e);
+  if (d) lsp_doc_ensure_tree(s, d);
+  return NULL;
+}
 
 static json_t *on_diagnostic(LspServer *s, json_t *params, LspError *e) {
   LspDoc *d = lsp__doc(s, params, e);

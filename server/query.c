@@ -53,6 +53,7 @@ static int query__parse_pred(CompiledQuery *self, const TSQueryPredicateStep *st
   }
   out->name = def->name;
   out->fn = def->fn;
+  out->region_safe = def->region_safe;
   out->negate = !strncmp(name, "not-", 4);
   for (uint32_t i = 1; i < n; i++) {
     if (steps[i].type == TSQueryPredicateStepTypeCapture) vec_push(&out->captures, (int)steps[i].value_id);
@@ -277,6 +278,10 @@ TSNode match_capture(const Match *m, int id) {
 bool query_predicates_hold(const PatternInfo *pi, Match *m) {
   for (size_t i = 0; i < pi->preds.len; i++) {
     const Pred *p = &pi->preds.items[i];
+    if (m->sem->outer && !p->region_safe) { /* needs the whole file: the caller falls back to it */
+      m->sem->outer->refused = true;
+      return false;
+    }
     if (p->fn(p, m) == p->negate) return false;
   }
   return true;

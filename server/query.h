@@ -18,6 +18,7 @@ struct Pred {
   const char *name;
   PredFn fn;
   bool negate;
+  bool region_safe;        /* answerable by a region model (sem.h SemOuter) without the rest of the file */
   Vec(int) captures;       /* capture ids among the arguments, in order */
   Vec(char *) strings;     /* string arguments, in order (owned) */
   pcre2_code *re;          /* compiled first string argument, for the regex predicates */
@@ -79,7 +80,9 @@ TSNode match_capture(const Match *m, int id);
 bool query_predicates_hold(const PatternInfo *pi, Match *m);
 
 /* The predicate table (pred.c). */
-typedef struct { const char *name; PredFn fn; int min_captures, min_strings; bool regex; } PredDef;
+/* region_safe: the predicate looks only at the matched node, its descendants and what sem.h answers
+ * for a region model; the others (ancestors, whole-file scans) make a region model give up. */
+typedef struct { const char *name; PredFn fn; int min_captures, min_strings; bool regex, region_safe; } PredDef;
 const PredDef *pred_lookup(const char *name);
 
 #endif

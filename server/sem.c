@@ -133,6 +133,9 @@ static TSNode sem__name_from_parent(Sem *self, TSNode p, bool *exported) {
   return (TSNode){0};
 }
 
+/* Is the walk's top level the module's (false in a region model inside a function)? */
+static bool sem__top_is_module(const Sem *self) { return !self->outer || self->outer->func < 0; }
+
 static bool sem__is_scope(TSSymbol t) {
   return t == SYM(statement_block) || t == SYM(for_statement) || t == SYM(for_in_statement) ||
          t == SYM(catch_clause) || t == SYM(class_body) || t == SYM(switch_body);
@@ -217,7 +220,7 @@ static void walk__function(Walk *w, TSNode n, Frame *fr) {
   if (type == SYM(function_declaration) || type == SYM(generator_function_declaration)) {
     SemRange sc = walk__func_scope(w);
     SemDecl d = {.kind = DECL_FUNC, .func = fi, .scope_start = sc.start, .scope_end = sc.end,
-                 .module_level = walk__func(w) < 0};
+                 .module_level = walk__func(w) < 0 && sem__top_is_module(self)};
     sem__add_decl(self, d, name);
   }
   fr->func = fi;
@@ -233,15 +236,16 @@ static void walk__declarator(Walk *w, TSNode n) {
   bool is_const = !ts_node_is_null(decl) && ts_node_child_count(decl) > 0 &&
                   !strcmp(ts_node_type(ts_node_child(decl, 0)), "const");
   SemRange scope = is_var ? walk__func_scope(w) : walk__block_scope(w);
+  bool module_level = walk__func(w) < 0 && sem__top_is_module(self);
   if (ts_node_is_null(name)) return;
   if (!ts_node_is_null(value) && sem_is_function_node(value) && node_is(name, S_identifier)) {
     /* the function itself is added when the walk enters it; remember the binding by position */
     SemDecl d = {.kind = DECL_FUNC, .func = -2, .value = value, .scope_start = scope.start,
-                 .scope_end = scope.end, .module_level = walk__func(w) < 0, .is_const = is_const};
+                 .scope_end = scope.end, .module_level = module_level, .is_const = is_const};
     sem__add_decl(self, d, name);
     return;
   }
-  sem__declare_pattern(self, name, value, scope, walk__func(w) < 0, is_const);
+  sem__declare_pattern(self, name, value, scope, module_level, is_const);
 }
 
 static void walk__import(Walk *w, TSNode n) {
@@ -307,16 +311,20 @@ static void walk__enter(Walk *w, TSNode n) {
   } else if (t == SYM(hash_bang_line)) {
     self->shebang = true;
   } else if (t == SYM(identifier) || t == SYM(property_identifier)) {
-    if (sem_node_is(self, n, "parentPort") || sem_node_is(self, n, "workerData")) self->worker_script = true;
+    if (sem_node_is(self, n, "parentPort") || sem_node_is(self, n, "workerData")) {
+      self->worker_script = true;
+      vec_push(&self->worker_refs, ((SemRange){ts_node_start_byte(n), ts_node_end_byte(n)}));
+    }
   } else if (t == SYM(class_declaration)) {
     TSNode name = node_field(n, F_name);
     if (!ts_node_is_null(name)) {
       SemRange sc = walk__block_scope(w);
       SemDecl d = {.kind = DECL_VALUE, .value = n, .scope_start = sc.start, .scope_end = sc.end,
-                   .module_level = walk__func(w) < 0, .is_const = true, .func = -1};
+                   .module_level = walk__func(w) < 0 && sem__top_is_module(self), .is_const = true, .func = -1};
       sem__add_decl(self, d, name);
     }
   } else if (t == SYM(export_statement)) {
+    vec_push(&self->exports, ((SemRange){ts_node_start_byte(n), ts_node_end_byte(n)}));
     sem__note_export(self, n);
   } else if (t == SYM(assignment_expression)) {
     sem__note_assignment(self, n);
@@ -374,11 +382,25 @@ Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra
   return sem_new_collecting(tree, src, len, extra_registrars, NULL, 0);
 }
 
+static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                       const uint8_t *interesting, uint32_t n, SemOuter *outer);
+
 Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                         const uint8_t *interesting, uint32_t n) {
+  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL);
+}
+
+Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                    const uint8_t *interesting, uint32_t n, SemOuter *outer) {
+  return sem__build(tree, src, len, extra_registrars, interesting, n, outer);
+}
+
+static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                       const uint8_t *interesting, uint32_t n, SemOuter *outer) {
   syms_init();
   Sem *self = calloc(1, sizeof *self);
   if (!self) abort();
+  self->outer = outer;
   self->interesting = interesting;
   self->interesting_n = n;
   self->tree = tree;
@@ -386,6 +408,10 @@ Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *c
   self->len = len;
   for (const char *const *r = extra_registrars; r && *r; r++) vec_push(&self->extra_registrars, (char *)*r);
   sem__walk(self);
+  if (outer) { /* file-wide facts are the base's: the region's own are checked by sem_region_effects */
+    self->worker_script = outer->base->worker_script;
+    self->shebang = outer->base->shebang;
+  }
   sem__bind_function_decls(self);
   /* sorted index for name lookup; qsort takes no context, so a thread-local carries it */
   for (size_t i = 0; i < self->decls.len; i++) vec_push(&self->decl_order, (int)i);
@@ -417,6 +443,8 @@ void sem_free(Sem *self) {
   vec_free(&self->calls);
   vec_free(&self->candidates);
   vec_free(&self->assignments);
+  vec_free(&self->worker_refs);
+  vec_free(&self->exports);
   sem__containers_free(self);
   vec_free(&self->call_func);
   vec_free(&self->extra_registrars);
@@ -441,7 +469,23 @@ int sem_func_at(const Sem *self, uint32_t byte) {
   return i;
 }
 
+static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
+                                  uint32_t ex_to);
+
 const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at) {
+  const SemDecl *d = sem__lookup(self, name, name_len, at, 0, 0);
+  if (d || !self->outer) return d;
+  /* not declared in the region: what the base sees at the region's start, minus the region's old decls */
+  const SemOuter *o = self->outer;
+  return sem__lookup(o->base, name, name_len, o->from, o->from, o->to);
+}
+
+bool sem__owns_decl(const Sem *self, const SemDecl *d) {
+  return d >= self->decls.items && d < self->decls.items + self->decls.len;
+}
+
+static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
+                                  uint32_t ex_to) {
   size_t lo = 0, hi = self->decl_order.len;
   while (lo < hi) { /* first decl whose name >= name */
     size_t mid = (lo + hi) / 2;
@@ -455,6 +499,7 @@ const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, ui
   for (size_t i = lo; i < self->decl_order.len; i++) {
     const SemDecl *d = &self->decls.items[self->decl_order.items[i]];
     if (d->name_len != name_len || memcmp(d->name, name, name_len)) break;
+    if (d->at >= ex_from && d->at < ex_to) continue;
     if (d->scope_start <= at && at < d->scope_end &&
         (!best || d->scope_end - d->scope_start < best->scope_end - best->scope_start))
       best = d;

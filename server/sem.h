@@ -46,7 +46,22 @@ typedef struct {
 typedef struct { uint32_t start, end; } SemRange;
 typedef struct { int from, to; } SemEdge; /* from == -1: module top level */
 
+/* A region model covers a run of statements that changed since the whole file was last modelled
+ * (the base): its top level runs in the base function around the region, names it does not declare
+ * resolve through the base, and functions outside it are named by their base index encoded as
+ * SEM_OUTER_FUNC(i) (never >= 0, so edges and roots ignore them). Predicates that need the rest of
+ * the file set `refused`, and the caller models the whole file instead. */
+typedef struct SemOuter {
+  struct Sem *base;
+  uint32_t from, to;   /* the region in base coordinates; the region model's text starts at `from` too */
+  int func;            /* base function around the region, -1 at module level */
+  bool refused;
+  StrVec *effects;     /* when set, classification lists what region code does to functions outside it */
+} SemOuter;
+#define SEM_OUTER_FUNC(i) (-2 - (i))
+
 typedef struct Sem {
+  SemOuter *outer;             /* NULL for a whole-file model */
   const char *src;
   size_t len;
   TSTree *tree;
@@ -68,6 +83,10 @@ typedef struct Sem {
   Vec(uint32_t) exported_at;   /* start bytes of function expressions exported in place */
   struct SemCalleeSlot { uint32_t start, end; bool used; char *path; } *callee_cache; /* open addressing */
   size_t callee_cap;
+  Vec(SemRange) worker_refs;   /* parentPort / workerData mentions */
+  Vec(SemRange) exports;       /* export statements */
+  StrVec *fx;                  /* sem_region_effects at work: classification reports, never records */
+  uint32_t fx_from, fx_to;
   bool shebang, has_server, worker_script, cli_script;
   int depth_guard;
 } Sem;
@@ -79,6 +98,14 @@ Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra
 Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                         const uint8_t *interesting, uint32_t n);
 void sem_free(Sem *self);
+/* A region model over `tree` (parsed from the region's current text only) against outer->base. */
+Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                    const uint8_t *interesting, uint32_t n, SemOuter *outer);
+/* What the code in [from, to) does that the rest of the file can observe (calls into functions
+ * outside the range, registrations, exports, evictions, removals, suppressions, declarations that
+ * other code names): one string per effect, appended to out (owned). Equal lists before and after an
+ * edit mean the rest of the file's findings stand. */
+void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out);
 
 /* Canonical path of an expression: "fs.readFileSync", "fs.promises.readFile", "child_process.execSync",
  * "process", "new:events", "pkg:./db" … or NULL when it does not resolve. Owned by the caller. */

@@ -123,7 +123,7 @@ void sem__exports_resolve(Sem *self) {
   for (size_t i = 0; i < self->exported_names.len; i++) {
     const char *name = self->exported_names.items[i];
     const SemDecl *d = sem_lookup(self, name, strlen(name), 0);
-    if (!d) continue;
+    if (!d || !sem__owns_decl(self, d)) continue;
     if (d->kind == DECL_FUNC && d->func >= 0) self->funcs.items[d->func].exported = true;
     if (d->kind == DECL_VALUE && !ts_node_is_null(d->value)) ctx__export_owner(self, ts_node_start_byte(d->value));
   }
@@ -195,13 +195,30 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
   return kind;
 }
 
+/* sem_region_effects at work: a call or registration reaching a function outside [fx_from, fx_to)
+ * (or outside the region, for a region model) is an effect; nothing is recorded. */
+static bool ctx__fx(Sem *self, char tag, int to, RegKind kind, const char *why) {
+  if (!self->fx) return false;
+  uint32_t start;
+  if (to < -1) start = self->outer->base->funcs.items[SEM_OUTER_FUNC(to)].start;
+  else if (to >= 0 && (self->funcs.items[to].start < self->fx_from || self->funcs.items[to].start >= self->fx_to))
+    start = self->funcs.items[to].start;
+  else return true;
+  StrBuf b = {0};
+  strbuf_printf(&b, "%c:%u:%d:%s", tag, start, (int)kind, why ? why : "");
+  vec_push(self->fx, strbuf_steal(&b));
+  return true;
+}
+
 static void ctx__edge(Sem *self, int from, int to) {
+  if (ctx__fx(self, 'E', to, REG_INHERIT, NULL)) return;
   if (to < 0 || from == to) return;
   vec_push(&self->edges, ((SemEdge){from, to}));
   self->funcs.items[to].has_callers = true;
 }
 
 static void ctx__hot_root(Sem *self, int f, const char *why, RegKind kind, int caller) {
+  if (ctx__fx(self, 'R', f, kind, why) || f < 0) return;
   SemFunc *fn = &self->funcs.items[f];
   if (kind == REG_HOT) fn->recurring_root = true;
   else if (caller >= 0) vec_push(&self->once_edges, ((SemEdge){caller, f})); /* recurring if its registrar is */
@@ -215,7 +232,7 @@ static void ctx__hot_root(Sem *self, int f, const char *why, RegKind kind, int c
  * handler-valued properties of an options object (fastify's `route({ handler })`). */
 static void ctx__argument(Sem *self, TSNode arg, int caller, RegKind kind, const char *why) {
   int g = sem_func_of(self, arg);
-  if (g >= 0) {
+  if (g != -1) { /* local, or outside a region model (encoded) */
     if (kind != REG_INHERIT) ctx__hot_root(self, g, why, kind, caller);
     else ctx__edge(self, caller, g);
     return;
@@ -226,7 +243,7 @@ static void ctx__argument(Sem *self, TSNode arg, int caller, RegKind kind, const
     TSNode c = ts_node_named_child(arg, i);
     TSNode v = node_is(c, S_pair) ? node_field(c, F_value) : c;
     int h = sem_func_of(self, v);
-    if (h >= 0) ctx__hot_root(self, h, why, kind, caller);
+    if (h != -1) ctx__hot_root(self, h, why, kind, caller);
   }
 }
 
@@ -234,16 +251,17 @@ static bool ctx__has_function_argument(Sem *self, TSNode args) {
   uint32_t k = ts_node_named_child_count(args);
   for (uint32_t a = 0; a < k; a++) {
     TSNode arg = ts_node_named_child(args, a);
-    if (sem_func_of(self, arg) >= 0) return true;
+    if (sem_func_of(self, arg) != -1) return true;
     if (node_is(arg, S_object)) return true; /* may hold handler-valued properties */
   }
   return false;
 }
 
-static void ctx__calls(Sem *self) {
+static void ctx__calls(Sem *self, uint32_t from, uint32_t to) {
   StrBuf why = {0};
   for (size_t i = 0; i < self->calls.len; i++) {
     TSNode call = self->calls.items[i];
+    if (ts_node_start_byte(call) < from || ts_node_start_byte(call) >= to) continue;
     int caller = self->call_func.items[i];
     bool is_new = node_is(call, S_new_expression);
     TSNode fn = node_field(call, is_new ? F_constructor : F_function);
@@ -305,21 +323,32 @@ static void ctx__flood(Sem *self, int *queue, size_t head, size_t tail, const si
 
 /* Which functions run again and again: those reached from recurring roots along calls, and
  * one-shot callbacks registered by recurring code. */
-static void ctx__recurring(Sem *self) {
+static void ctx__recurring(Sem *self, bool top_recurring) {
   size_t n = self->funcs.len;
   SemEdge *all = malloc((self->edges.len + self->once_edges.len + 1) * sizeof *all);
   int *queue = malloc((n + 1) * sizeof *queue);
   size_t *first = calloc(n + 2, sizeof *first);
   if (!all || !queue || !first) abort();
   size_t m = 0, tail = 0;
-  for (size_t i = 0; i < self->edges.len; i++)
-    if (self->edges.items[i].from >= 0) all[m++] = self->edges.items[i];
-  for (size_t i = 0; i < self->once_edges.len; i++) all[m++] = self->once_edges.items[i];
+  /* the top level (-1, mapped to n) recurs only in a region model inside recurring code */
+  for (size_t i = 0; i < self->edges.len; i++) {
+    SemEdge e = self->edges.items[i];
+    if (e.from < 0 && !top_recurring) continue;
+    if (e.from < 0) e.from = (int)n;
+    all[m++] = e;
+  }
+  for (size_t i = 0; i < self->once_edges.len; i++) {
+    SemEdge e = self->once_edges.items[i];
+    if (e.from < 0 && !top_recurring) continue;
+    if (e.from < 0) e.from = (int)n;
+    all[m++] = e;
+  }
   if (m > 1) qsort(all, m, sizeof *all, ctx__edge_cmp);
   for (size_t i = 0; i < m; i++) first[all[i].from + 1]++;
   for (size_t i = 1; i < n + 2; i++) first[i] += first[i - 1];
   for (size_t i = 0; i < n; i++)
     if (self->funcs.items[i].recurring_root) self->funcs.items[i].recurring = true, queue[tail++] = (int)i;
+  if (top_recurring) queue[tail++] = (int)n;
   for (size_t head = 0; head < tail;) {
     int u = queue[head++];
     for (size_t e = first[u]; e < first[u + 1]; e++)
@@ -332,16 +361,29 @@ static void ctx__recurring(Sem *self) {
 
 bool sem_recurring_at(const Sem *self, uint32_t byte) {
   int f = sem_func_at(self, byte);
+  if (f < 0 && self->outer) return sem_recurring_at(self->outer->base, self->outer->from);
   return f >= 0 && !self->cli_script && self->funcs.items[f].recurring;
+}
+
+void sem__call_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out) {
+  self->fx = out, self->fx_from = from, self->fx_to = to;
+  ctx__calls(self, from, to);
+  self->fx = NULL;
+}
+
+/* The context a region model's top level runs in: the base function around it (raw, not ONCE). */
+static const SemFunc *ctx__outer_func(const Sem *self) {
+  return self->outer && self->outer->func >= 0 ? &self->outer->base->funcs.items[self->outer->func] : NULL;
 }
 
 void sem__classify(Sem *self) {
   size_t n = self->funcs.len;
-  ctx__calls(self);
+  ctx__calls(self, 0, UINT32_MAX);
   /* A nested function nobody calls or registers still runs with its parent (a stored closure). */
   for (size_t i = 0; i < n; i++) {
     SemFunc *f = &self->funcs.items[i];
-    if (!f->has_callers && f->parent >= 0 && f->owner < 0 && !f->exported) ctx__edge(self, f->parent, (int)i);
+    bool nested = f->parent >= 0 || (f->parent < 0 && ctx__outer_func(self)); /* in a region inside a function */
+    if (!f->has_callers && nested && f->owner < 0 && !f->exported) ctx__edge(self, f->parent, (int)i);
   }
   const SemDecl **params = calloc(4 * n + 1, sizeof *params);
   if (!params) abort();
@@ -367,21 +409,25 @@ void sem__classify(Sem *self) {
   for (size_t i = 0; i < self->edges.len; i++)
     if (self->edges.items[i].from == (int)n) self->edges.items[i].from = -1;
   size_t tail = 0;
+  const SemFunc *outer = ctx__outer_func(self);
+  Context top = !self->outer ? CTX_STARTUP : outer ? outer->ctx : CTX_STARTUP;
   for (size_t i = 0; i < n; i++)
     if (self->funcs.items[i].hot_root) self->funcs.items[i].ctx = CTX_HOT, queue[tail++] = (int)i;
+  if (top == CTX_HOT) queue[tail++] = -1;
   ctx__flood(self, queue, 0, tail, first, CTX_HOT);
   queue[0] = -1;
-  ctx__flood(self, queue, 0, 1, first, CTX_STARTUP);
+  if (top == CTX_STARTUP) ctx__flood(self, queue, 0, 1, first, CTX_STARTUP);
   free(first);
   free(queue);
-  ctx__recurring(self);
-  self->cli_script = self->shebang && !self->has_server;
+  ctx__recurring(self, outer && outer->recurring);
+  self->cli_script = self->outer ? self->outer->base->cli_script : self->shebang && !self->has_server;
   if (self->cli_script)
     for (size_t i = 0; i < n; i++) self->funcs.items[i].ctx = CTX_STARTUP, self->funcs.items[i].via = -1;
 }
 
 Context sem_context_at(const Sem *self, uint32_t byte) {
   int f = sem_func_at(self, byte);
+  if (f < 0 && self->outer) return sem_context_at(self->outer->base, self->outer->from);
   if (f < 0) return CTX_STARTUP;
   const SemFunc *fn = &self->funcs.items[f];
   return fn->ctx == CTX_HOT && !fn->recurring ? CTX_ONCE : fn->ctx;
@@ -403,6 +449,7 @@ static void ctx__name(const Sem *self, int f, StrBuf *b) {
 
 char *sem_context_note(const Sem *self, uint32_t byte) {
   int f = sem_func_at(self, byte);
+  if (f < 0 && self->outer) return sem_context_note(self->outer->base, self->outer->from);
   StrBuf b = {0};
   if (f < 0) {
     strbuf_puts(&b, "module top level: runs once, at start-up");
@@ -423,16 +470,19 @@ char *sem_context_note(const Sem *self, uint32_t byte) {
   strbuf_puts(&b, fn->ctx != CTX_HOT ? "start-up code: " : fn->recurring ? "runs on the hot path: "
                                                                          : "runs once, after start-up, while the server may be serving: ");
   int hops = 0;
-  for (int g = f; g >= 0 && hops < 4; g = self->funcs.items[g].via, hops++) {
-    const SemFunc *gf = &self->funcs.items[g];
+  const Sem *model = self; /* a region model's chain goes on in the base at the function around it */
+  for (int g = f; g >= 0 && hops < 4; hops++) {
+    const SemFunc *gf = &model->funcs.items[g];
     bool named = ctx__named(gf);
     if (hops) strbuf_puts(&b, ", called from ");
     if (gf->hot_root && gf->why) {
-      if (named) ctx__name(self, g, &b), strbuf_puts(&b, ", ");
+      if (named) ctx__name(model, g, &b), strbuf_puts(&b, ", ");
       strbuf_puts(&b, gf->why);
       return strbuf_steal(&b);
     }
-    ctx__name(self, g, &b);
+    ctx__name(model, g, &b);
+    g = gf->via;
+    if (g < 0 && model->outer) g = model->outer->func, model = model->outer->base;
   }
   if (fn->ctx == CTX_STARTUP) strbuf_puts(&b, ", called only from the module's top level");
   return strbuf_steal(&b);

@@ -8,9 +8,13 @@ void sem__note_export(Sem *self, TSNode export_statement);
 void sem__note_assignment(Sem *self, TSNode assignment);
 void sem__exports_resolve(Sem *self);
 void sem__classify(Sem *self);
+/* Effects of the calls in [from, to) on functions outside it (sem_region.c). */
+void sem__call_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out);
 /* The member name of a member_expression (or string subscript), NULL otherwise; owned. */
 char *sem__member_name(const Sem *self, TSNode member);
 uint32_t sem__line(TSNode n); /* 1-based */
+/* Is d one of this model's own declarations (not the base's, seen through a region model)? */
+bool sem__owns_decl(const Sem *self, const SemDecl *d);
 void sem__containers_free(Sem *self);
 
 #endif

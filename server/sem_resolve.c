@@ -96,6 +96,7 @@ static char *sem__decl_path(Sem *self, SemDecl *d, int depth) {
 static char *sem__resolve_ident(Sem *self, TSNode n, int depth) {
   uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
   SemDecl *d = (SemDecl *)sem_lookup(self, self->src + s, e - s, s);
+  if (d && self->outer && !sem__owns_decl(self, d)) self = self->outer->base; /* resolved in its own model */
   if (d) {
     if (d->resolve_state != 2) {
       char *p = sem__decl_path(self, d, depth);
@@ -246,6 +247,12 @@ static int sem__owner_of(Sem *self, TSNode obj, int depth) {
         /* methods of object literals are owned by the object; of classes, by the class node */
         return self->funcs.items[f].owner;
       }
+    if (self->outer) { /* the region's top level runs in the base function around it */
+      const Sem *b = self->outer->base;
+      for (int f = self->outer->func; f >= 0; f = b->funcs.items[f].parent)
+        if (node_is(b->funcs.items[f].node, S_method_definition))
+          return b->funcs.items[f].owner >= 0 ? SEM_OUTER_FUNC(b->funcs.items[f].owner) : -1;
+    }
     return -1;
   }
   if (t == SYM(object)) return (int)ts_node_start_byte(obj);
@@ -255,6 +262,10 @@ static int sem__owner_of(Sem *self, TSNode obj, int depth) {
     uint32_t s = ts_node_start_byte(obj), e = ts_node_end_byte(obj);
     const SemDecl *d = sem_lookup(self, self->src + s, e - s, s);
     if (!d || d->kind != DECL_VALUE || ts_node_is_null(d->value) || d->member) return -1;
+    if (self->outer && !sem__owns_decl(self, d)) {
+      int o = sem__owner_of(self->outer->base, d->value, depth + 1);
+      return o >= 0 ? SEM_OUTER_FUNC(o) : -1;
+    }
     return sem__owner_of(self, d->value, depth + 1);
   }
   return -1;
@@ -269,6 +280,14 @@ static int sem__func_of(Sem *self, TSNode n, int depth) {
     uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
     const SemDecl *d = sem_lookup(self, self->src + s, e - s, s);
     if (!d) return -1;
+    if (self->outer && !sem__owns_decl(self, d)) { /* a function outside the region */
+      Sem *b = self->outer->base;
+      int g = d->kind == DECL_FUNC ? d->func
+              : d->kind == DECL_VALUE && !d->member && !ts_node_is_null(d->value) && d->is_const
+                  ? sem__func_of(b, d->value, depth + 1)
+                  : -1;
+      return g >= 0 ? SEM_OUTER_FUNC(g) : -1;
+    }
     if (d->kind == DECL_FUNC) return d->func;
     if (d->kind == DECL_VALUE && !d->member && !ts_node_is_null(d->value) && d->is_const)
       return sem__func_of(self, d->value, depth + 1);
@@ -279,9 +298,15 @@ static int sem__func_of(Sem *self, TSNode n, int depth) {
   }
   if (t == SYM(member_expression)) {
     int owner = sem__owner_of(self, node_field(n, F_object), depth + 1); /* cheap test first */
-    if (owner < 0) return -1;
+    if (owner == -1) return -1;
     char *name = sem__member_name(self, n);
-    int f = name ? sem__method(self, (uint32_t)owner, name) : -1;
+    int f;
+    if (owner < -1) { /* a class or object outside the region */
+      f = name ? sem__method(self->outer->base, (uint32_t)SEM_OUTER_FUNC(owner), name) : -1;
+      f = f >= 0 ? SEM_OUTER_FUNC(f) : -1;
+    } else {
+      f = name ? sem__method(self, (uint32_t)owner, name) : -1;
+    }
     free(name);
     return f;
   }

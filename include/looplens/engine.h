@@ -40,6 +40,16 @@ typedef struct {
 } EngineEdit;
 
 EngineDoc *engine_doc_new(void);
+/* How this document's changes were checked: only the edited statements, or the whole file. */
+typedef struct { unsigned long region, whole; } EngineRegionStats;
+EngineRegionStats engine_doc_stats(const EngineDoc *self);
+/* Opt in to re-checking only the edited statements (off by default: tests/unit/test_region.c still
+ * finds differences from whole-file analysis, see docs/lsp.md). */
+void engine_doc_set_region_check(EngineDoc *self, int on);
+/* Is the syntax tree that of the text last analysed (no region-only check since)? Fixes need it. */
+int engine_doc_current(const EngineDoc *self);
+/* Makes the next analysis of the document cover the whole file (for fixes, hover, a save). */
+void engine_doc_settle(EngineDoc *self);
 void engine_doc_free(EngineDoc *self);
 void engine_doc_edit(EngineDoc *self, const EngineEdit *edit);
 void engine_doc_reset(EngineDoc *self);
