@@ -4,6 +4,7 @@
 #include "query.h"
 #include "sem.h"
 #include "suppress.h"
+#include "syms.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -135,7 +136,7 @@ static void engine__first_error(TSNode root, AnalyzeInfo *info) {
 static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
                             AnalyzeInfo *info);
 static int engine__strcmp(const void *a, const void *b);
-static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, uint32_t at, int64_t delta, bool shift);
+static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delta);
 static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
                           DiagList *out, AnalyzeInfo *info);
 
@@ -249,6 +250,10 @@ struct EngineDoc {
   /* the edits since the base as one span: base [span_start, span_old_end) is now [span_start, span_new_end) */
   bool dirty;
   uint32_t span_start, span_old_end, span_new_end;
+  /* the base's effects for the region last checked (sorted): the same region on every keystroke */
+  StrVec fx_before;
+  uint32_t fx_from, fx_to;
+  bool fx_known;
   EngineRegionStats stats;
   bool region_check; /* opt-in while the region check is proven against whole-file analysis */
 };
@@ -259,7 +264,15 @@ EngineDoc *engine_doc_new(void) {
   return self;
 }
 
+static void engine__strs_clear(StrVec *v) {
+  for (size_t i = 0; i < v->len; i++) free(v->items[i]);
+  v->len = 0;
+}
+
 static void engine__drop_base(EngineDoc *self) {
+  engine__strs_clear(&self->fx_before);
+  vec_free(&self->fx_before);
+  self->fx_known = false;
   if (self->base_tree) ts_tree_delete(self->base_tree);
   sem_free(self->base_sem);
   suppress_free(&self->base_sup);
@@ -330,38 +343,29 @@ static void engine__keep_base(EngineDoc *doc, const Config *cfg, const char *src
   for (size_t i = 0; i < sem->decls.len; i++) sem->decls.items[i].name = doc->base_src + sem->decls.items[i].at;
   doc->base_sem = sem;
   doc->base_sup = sup;
-  engine__diags_copy(&doc->base_diags, diags->items, diags->len, 0, 0, false);
+  engine__diags_copy(&doc->base_diags, diags->items, diags->len, 0);
   doc->base_info = *info;
   doc->base_cfg = cfg;
 }
 
 
-/* Appends copies of diags[0..n) to out, shifting positions at or after `at` by `delta` bytes (and
- * columns too for those on the row where the edit ended, when `same_row` says they are). */
-static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, uint32_t at, int64_t delta, bool shift) {
+/* Appends copies of diags[0..n) to out, their bytes moved by delta. */
+static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delta) {
   for (size_t i = 0; i < n; i++) {
     Diag d = diags[i];
     d.message = ll_strdup(d.message);
     d.context_note = d.context_note ? ll_strdup(d.context_note) : NULL;
-    (void)at;
-    if (shift) {
-      d.start_byte = (uint32_t)(d.start_byte + delta);
-      d.end_byte = (uint32_t)(d.end_byte + delta);
-    }
+    d.start_byte = (uint32_t)(d.start_byte + delta);
+    d.end_byte = (uint32_t)(d.end_byte + delta);
     vec_push(out, d);
   }
 }
 
 static bool engine__asi_hazard(char c) { return c && strchr("([`+-/.,?*%<>=&|^", c) != NULL; }
 
-static bool engine__newline_in(const char *s, uint32_t from, uint32_t to) {
-  return to > from && memchr(s + from, '\n', to - from) != NULL;
-}
-
 static bool engine__loop(TSNode n) {
-  const char *t = ts_node_type(n);
-  return !strcmp(t, "while_statement") || !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") ||
-         !strcmp(t, "do_statement");
+  TSSymbol t = ts_node_symbol(n);
+  return t == SYM(while_statement) || t == SYM(for_statement) || t == SYM(for_in_statement) || t == SYM(do_statement);
 }
 
 /* Re-checks only the statements the edits since the base touched, when that is provably enough:
@@ -383,10 +387,10 @@ static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, con
   TSNode root = ts_tree_root_node(doc->base_tree);
   if (ts_node_has_error(root)) return -1; /* a base taken mid-edit is no ground to stand on */
   TSNode list = ts_node_descendant_for_byte_range(root, cs, ce_old);
-  while (!ts_node_is_null(list) && strcmp(ts_node_type(list), "statement_block") && strcmp(ts_node_type(list), "program"))
+  while (!ts_node_is_null(list) && !node_is(list, S_statement_block) && !ts_node_is_null(ts_node_parent(list)))
     list = ts_node_parent(list);
   if (ts_node_is_null(list)) return -1;
-  bool program = !strcmp(ts_node_type(list), "program");
+  bool program = !node_is(list, S_statement_block); /* climbed to the root */
   uint32_t lo = program ? 0 : ts_node_start_byte(list) + 1, hi = program ? (uint32_t)doc->base_len : ts_node_end_byte(list) - 1;
   if (cs < lo || ce_old > hi || ts_node_is_error(list)) return -1;
   for (TSNode a = list; !ts_node_is_null(a); a = ts_node_parent(a))
@@ -413,7 +417,10 @@ static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, con
     if (prev && engine__asi_hazard(src[i])) return -1;
     break;
   }
-  if (!engine__newline_in(bsrc, ce_old, re)) re_pt.column = (uint32_t)(re_pt.column + delta);
+  /* columns move only on the row the edits end on: up to the first newline after them (base bytes) */
+  const char *nl = memchr(bsrc + ce_old, '\n', doc->base_len - ce_old);
+  uint32_t row_end = nl ? (uint32_t)(nl - bsrc) : (uint32_t)doc->base_len;
+  if (re <= row_end) re_pt.column = (uint32_t)(re_pt.column + delta);
   /* a finding that spans the region (an enclosing call, say) may depend on what is inside it */
   for (size_t i = 0; i < doc->base_diags.len; i++) {
     const Diag *d = &doc->base_diags.items[i];
@@ -431,18 +438,20 @@ static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, con
   SemOuter outer = {.base = doc->base_sem, .from = rs, .to = re, .func = sem_func_at(doc->base_sem, rs)};
   Sem *sem = sem_new_region(tree, src, len, (const char *const *)cfg->registrars.items, cq->any_root ? NULL : cq->roots,
                             cq->symbol_count, &outer);
-  StrVec before = {0}, after = {0};
-  sem_region_effects(doc->base_sem, rs, re, &before);
-  sem_region_effects(sem, rs, UINT32_MAX, &after);
-  bool same = before.len == after.len;
-  if (same) {
-    qsort(before.items, before.len, sizeof(char *), engine__strcmp);
-    qsort(after.items, after.len, sizeof(char *), engine__strcmp);
-    for (size_t i = 0; same && i < before.len; i++) same = !strcmp(before.items[i], after.items[i]);
+  StrVec *before = &doc->fx_before, after = {0};
+  if (!doc->fx_known || doc->fx_from != rs || doc->fx_to != re) { /* the base does not change between keystrokes */
+    engine__strs_clear(before);
+    sem_region_effects(doc->base_sem, rs, re, before);
+    if (before->len > 1) qsort(before->items, before->len, sizeof(char *), engine__strcmp);
+    doc->fx_from = rs, doc->fx_to = re, doc->fx_known = true;
   }
-  for (size_t i = 0; i < before.len; i++) free(before.items[i]);
-  for (size_t i = 0; i < after.len; i++) free(after.items[i]);
-  vec_free(&before);
+  sem_region_effects(sem, rs, UINT32_MAX, &after);
+  bool same = before->len == after.len;
+  if (same) {
+    if (after.len > 1) qsort(after.items, after.len, sizeof(char *), engine__strcmp);
+    for (size_t i = 0; same && i < before->len; i++) same = !strcmp(before->items[i], after.items[i]);
+  }
+  engine__strs_clear(&after);
   vec_free(&after);
   DiagList mid = {0};
   TSNode lroot = ts_tree_root_node(tree);
@@ -455,17 +464,17 @@ static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, con
     size_t i = 0, n = doc->base_diags.len;
     const Diag *b = doc->base_diags.items;
     while (i < n && b[i].start_byte < rs) i++;
-    engine__diags_copy(out, b, i, 0, 0, false);
+    engine__diags_copy(out, b, i, 0);
     for (size_t j = 0; j < mid.len; j++) vec_push(out, mid.items[j]);
     mid.len = 0;
     size_t after_at = i;
     while (after_at < n && b[after_at].start_byte < re) after_at++;
     size_t first_shifted = out->len;
-    engine__diags_copy(out, b + after_at, n - after_at, re, delta, true);
-    for (size_t j = first_shifted; j < out->len; j++) { /* columns move on the row the edit ended on */
+    engine__diags_copy(out, b + after_at, n - after_at, delta);
+    for (size_t j = first_shifted; j < out->len; j++) {
       Diag *d = &out->items[j];
-      if (!engine__newline_in(bsrc, ce_old, (uint32_t)(d->start_byte - delta))) d->start.column = (uint32_t)(d->start.column + delta);
-      if (!engine__newline_in(bsrc, ce_old, (uint32_t)(d->end_byte - delta))) d->end.column = (uint32_t)(d->end.column + delta);
+      if (d->start_byte - delta <= row_end) d->start.column = (uint32_t)(d->start.column + delta);
+      if (d->end_byte - delta <= row_end) d->end.column = (uint32_t)(d->end.column + delta);
     }
     info->syntax_errors = doc->base_info.syntax_errors;
     info->first_error = doc->base_info.first_error;

@@ -56,7 +56,6 @@ typedef struct SemOuter {
   uint32_t from, to;   /* the region in base coordinates; the region model's text starts at `from` too */
   int func;            /* base function around the region, -1 at module level */
   bool refused;
-  StrVec *effects;     /* when set, classification lists what region code does to functions outside it */
 } SemOuter;
 #define SEM_OUTER_FUNC(i) (-2 - (i))
 

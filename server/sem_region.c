@@ -83,12 +83,11 @@ static bool region__key_method(const Sem *self, TSNode name) {
 static bool region__plain_value(const SemDecl *d) {
   if (d->kind != DECL_VALUE) return false;
   if (ts_node_is_null(d->value) || d->import_source) return true;
-  static const char *const plain[] = {"call_expression", "await_expression", "string", "number", "template_string",
-                                      "binary_expression", "unary_expression", "true", "false", "null", "array",
-                                      "ternary_expression", "undefined", NULL};
-  const char *t = ts_node_type(d->value);
-  for (const char *const *p = plain; *p; p++)
-    if (!strcmp(t, *p)) return true;
+  static const SymId plain[] = {S_call_expression, S_await_expression, S_string, S_number, S_template_string,
+                                S_binary_expression, S_unary_expression, S_true, S_false, S_null, S_array,
+                                S_ternary_expression, S_undefined};
+  for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+    if (node_is(d->value, plain[i])) return true;
   return false;
 }
 

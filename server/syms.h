@@ -73,6 +73,7 @@ typedef enum {
   S_undefined,
   S_variable_declaration,
   S_variable_declarator,
+  S_false,
   S__COUNT
 } SymId;
 

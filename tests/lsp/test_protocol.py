@@ -115,6 +115,16 @@ def expect_raw_error(c, data, request_id, code, what):
     return response
 
 
+
+def expect_exit_code_1(c, what):
+    """`exit` without `shutdown`: the server must leave, with code 1, without waiting for EOF."""
+    c.notify("exit")
+    try:
+        code = c.proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        raise Fail(f"{what}: server did not exit (stdin still open)")
+    eq(code, 1, f"{what}: exit code")
+
 def alive(c, what="server still serving"):
     """A request that must succeed: the server is alive and in sync."""
     try:
@@ -501,12 +511,7 @@ def _():
         check(uri not in c.diagnostics_history, "diagnostics published for a didOpen sent before initialize")
         eq(c.shutdown_exit(), 0, "exit code")
     with server() as c:
-        c.notify("exit")
-        try:
-            code = c.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            raise Fail("exit before initialize: server did not exit")
-        eq(code, 1, "exit before initialize: exit code")
+        expect_exit_code_1(c, "exit before initialize")
 
 
 @case("errors: second initialize -> -32600")
@@ -631,12 +636,7 @@ def _():
     with started() as c:
         eq(c.shutdown_exit(), 0, "shutdown then exit")
     with started() as c:
-        c.notify("exit")
-        try:
-            code = c.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            raise Fail("exit without shutdown: server did not exit (stdin still open)")
-        eq(code, 1, "exit without shutdown")
+        expect_exit_code_1(c, "exit without shutdown")
     with started() as c:
         eq(c.request("shutdown"), None, "shutdown result")
         eq(c.wait_exit(timeout=5), 0, "EOF after shutdown")
