@@ -8,6 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The region re-check is on unless LOOPLENS_REGION_CHECK=0 (to compare against whole-file checks). */
+static bool lsp__region_check_env(void) {
+  const char *v = getenv("LOOPLENS_REGION_CHECK");
+  return !v || strcmp(v, "0") != 0;
+}
+
 int cli_lsp(int argc, char **argv) {
   static const struct option opts[] = {{"rules-dir", required_argument, 0, 'r'}, {"stdio", no_argument, 0, 's'},
                                        {"help", no_argument, 0, 'h'}, {0}};
@@ -24,7 +30,7 @@ int cli_lsp(int argc, char **argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN); /* a vanished client is a write error, not a crash */
-  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16, .trace = getenv("LOOPLENS_LSP_TRACE") != NULL, .region_check = getenv("LOOPLENS_REGION_CHECK") != NULL,
+  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16, .trace = getenv("LOOPLENS_LSP_TRACE") != NULL, .region_check = lsp__region_check_env(),
                  .max_trees = 64};
   s.rules = cli_load_rules(dirs.items, dirs.len);
   vec_free(&dirs);

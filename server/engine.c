@@ -1,5 +1,5 @@
 /* engine.c: parse → semantic model → one query run → predicates → suppressions → severities. */
-#include "looplens/engine.h"
+#include "engine_private.h"
 #include "looplens/strbuf.h"
 #include "query.h"
 #include "sem.h"
@@ -11,17 +11,7 @@
 
 const TSLanguage *tree_sitter_javascript(void);
 
-struct Engine {
-  const RuleSet *rules;
-  CompiledQuery cq;
-};
 
-struct Analyzer {
-  const Engine *engine;
-  TSParser *parser;
-  TSQueryCursor *cursor;
-  pcre2_match_data *md;
-};
 
 Engine *engine_new(const RuleSet *rules, LlError *err) {
   Engine *self = calloc(1, sizeof *self);
@@ -69,7 +59,7 @@ void analyzer_free(Analyzer *self) {
   free(self);
 }
 
-static double engine__ms(void) {
+double engine__ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
@@ -111,7 +101,7 @@ static char *engine__message(const Rule *rule, Match *m, const char *note) {
   return strbuf_steal(&b);
 }
 
-static void engine__first_error(TSNode root, AnalyzeInfo *info) {
+void engine__first_error(TSNode root, AnalyzeInfo *info) {
   if (!ts_node_has_error(root)) return;
   TSTreeCursor cur = ts_tree_cursor_new(root);
   for (;;) { /* descend toward the first error node */
@@ -133,14 +123,11 @@ static void engine__first_error(TSNode root, AnalyzeInfo *info) {
   info->syntax_errors = 1;
 }
 
+
 static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
                             AnalyzeInfo *info);
-static int engine__strcmp(const void *a, const void *b);
-static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delta);
-static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
-                          DiagList *out, AnalyzeInfo *info);
 
-static void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
+void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
                             DiagList *out, AnalyzeInfo *info) {
   const CompiledQuery *cq = &self->engine->cq;
   /* Run the query only at the nodes its patterns can start at (collected by the semantic walk),
@@ -184,7 +171,7 @@ static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const S
 }
 
 /* Several patterns of one rule can match the same node: keep one finding per (rule, range). */
-static void engine__dedupe(DiagList *out, size_t from) {
+void engine__dedupe(DiagList *out, size_t from) {
   size_t w = from;
   for (size_t i = from; i < out->len; i++) {
     Diag *d = &out->items[i];
@@ -235,28 +222,6 @@ void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len
   ts_tree_delete(tree);
 }
 
-struct EngineDoc {
-  TSTree *tree; /* the tree of the text last analysed whole, with the edits since applied */
-  /* The base: that whole-file analysis, kept so that an edit confined to a run of statements is
-   * re-checked alone (engine_region.c). Kept only for documents being edited. */
-  TSTree *base_tree;
-  char *base_src;
-  size_t base_len;
-  Sem *base_sem;
-  Suppressions base_sup;
-  DiagList base_diags;
-  AnalyzeInfo base_info;
-  const Config *base_cfg;
-  /* the edits since the base as one span: base [span_start, span_old_end) is now [span_start, span_new_end) */
-  bool dirty;
-  uint32_t span_start, span_old_end, span_new_end;
-  /* the base's effects for the region last checked (sorted): the same region on every keystroke */
-  StrVec fx_before;
-  uint32_t fx_from, fx_to;
-  bool fx_known;
-  EngineRegionStats stats;
-  bool region_check; /* opt-in while the region check is proven against whole-file analysis */
-};
 
 EngineDoc *engine_doc_new(void) {
   EngineDoc *self = calloc(1, sizeof *self);
@@ -264,7 +229,7 @@ EngineDoc *engine_doc_new(void) {
   return self;
 }
 
-static void engine__strs_clear(StrVec *v) {
+void engine__strs_clear(StrVec *v) {
   for (size_t i = 0; i < v->len; i++) free(v->items[i]);
   v->len = 0;
 }
@@ -289,7 +254,6 @@ void engine_doc_free(EngineDoc *self) {
   free(self);
 }
 
-TSTree *engine__doc_tree(const EngineDoc *doc);
 TSTree *engine__doc_tree(const EngineDoc *doc) { return doc->tree; }
 
 int engine_doc_has_tree(const EngineDoc *self) { return self->tree != NULL; }
@@ -350,7 +314,7 @@ static void engine__keep_base(EngineDoc *doc, const Config *cfg, const char *src
 
 
 /* Appends copies of diags[0..n) to out, their bytes moved by delta. */
-static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delta) {
+void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delta) {
   for (size_t i = 0; i < n; i++) {
     Diag d = diags[i];
     d.message = ll_strdup(d.message);
@@ -361,132 +325,6 @@ static void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64
   }
 }
 
-static bool engine__asi_hazard(char c) { return c && strchr("([`+-/.,?*%<>=&|^", c) != NULL; }
-
-static bool engine__loop(TSNode n) {
-  TSSymbol t = ts_node_symbol(n);
-  return t == SYM(while_statement) || t == SYM(for_statement) || t == SYM(for_in_statement) || t == SYM(do_statement);
-}
-
-/* Re-checks only the statements the edits since the base touched, when that is provably enough:
- * the same number of lines, the edits inside one statement list (not in a loop), the region parsed
- * on its own, and the same effects on the rest of the file before and after (sem_region_effects).
- * 0 when `out` got the findings; -1 when the whole file must be analysed. */
-static int engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
-                          DiagList *out, AnalyzeInfo *info) {
-  uint32_t cs = doc->span_start, ce_old = doc->span_old_end, ce_new = doc->span_new_end;
-  int64_t delta = (int64_t)ce_new - (int64_t)ce_old;
-  const char *bsrc = doc->base_src;
-  if (ce_old > doc->base_len || ce_new > len || (int64_t)doc->base_len + delta != (int64_t)len) return -1;
-  /* line numbers appear in messages: keep to edits that add or remove no line */
-  uint32_t nl_old = 0, nl_new = 0;
-  for (uint32_t i = cs; i < ce_old; i++) nl_old += bsrc[i] == '\n';
-  for (uint32_t i = cs; i < ce_new; i++) nl_new += src[i] == '\n';
-  if (nl_old != nl_new) return -1;
-  /* the innermost statement list around the span, with no loop above it */
-  TSNode root = ts_tree_root_node(doc->base_tree);
-  if (ts_node_has_error(root)) return -1; /* a base taken mid-edit is no ground to stand on */
-  TSNode list = ts_node_descendant_for_byte_range(root, cs, ce_old);
-  while (!ts_node_is_null(list) && !node_is(list, S_statement_block) && !ts_node_is_null(ts_node_parent(list)))
-    list = ts_node_parent(list);
-  if (ts_node_is_null(list)) return -1;
-  bool program = !node_is(list, S_statement_block); /* climbed to the root */
-  uint32_t lo = program ? 0 : ts_node_start_byte(list) + 1, hi = program ? (uint32_t)doc->base_len : ts_node_end_byte(list) - 1;
-  if (cs < lo || ce_old > hi || ts_node_is_error(list)) return -1;
-  for (TSNode a = list; !ts_node_is_null(a); a = ts_node_parent(a))
-    if (engine__loop(a)) return -1;
-  TSPoint rs_pt = program ? (TSPoint){0, 0} : ts_node_start_point(list), re_pt = ts_node_end_point(list);
-  if (!program) rs_pt.column++, re_pt.column--;
-  uint32_t rs = lo, re = hi;
-  bool prev = false;
-  uint32_t k = ts_node_named_child_count(list);
-  for (uint32_t i = 0; i < k; i++) { /* statements touching the span belong to the region */
-    TSNode c = ts_node_named_child(list, i);
-    if (ts_node_end_byte(c) < cs) rs = ts_node_end_byte(c), rs_pt = ts_node_end_point(c), prev = true;
-    else if (ts_node_start_byte(c) > ce_old) {
-      if (re == hi) re = ts_node_start_byte(c), re_pt = ts_node_start_point(c);
-    } else continue;
-    if (ts_node_has_error(c)) return -1; /* the text around the region must parse as it did */
-  }
-  if (re < ce_old || rs > cs) return -1;
-  /* automatic semicolon insertion must not join the region to its neighbours */
-  if (re < doc->base_len && engine__asi_hazard(bsrc[re]) && re != hi) return -1;
-  uint32_t re_new = (uint32_t)(re + delta);
-  for (uint32_t i = rs; i < re_new; i++) {
-    if (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') continue;
-    if (prev && engine__asi_hazard(src[i])) return -1;
-    break;
-  }
-  /* columns move only on the row the edits end on: up to the first newline after them (base bytes) */
-  const char *nl = memchr(bsrc + ce_old, '\n', doc->base_len - ce_old);
-  uint32_t row_end = nl ? (uint32_t)(nl - bsrc) : (uint32_t)doc->base_len;
-  if (re <= row_end) re_pt.column = (uint32_t)(re_pt.column + delta);
-  /* a finding that spans the region (an enclosing call, say) may depend on what is inside it */
-  for (size_t i = 0; i < doc->base_diags.len; i++) {
-    const Diag *d = &doc->base_diags.items[i];
-    if (d->start_byte < rs && d->end_byte > rs) return -1;
-  }
-  /* parse the region alone, at its place in the text */
-  TSRange range = {rs_pt, re_pt, rs, re_new};
-  double t0 = engine__ms();
-  if (!ts_parser_set_included_ranges(self->parser, &range, 1)) return -1;
-  TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
-  ts_parser_set_included_ranges(self->parser, NULL, 0);
-  info->parse_ms = engine__ms() - t0;
-  if (!tree) return -1;
-  const CompiledQuery *cq = &self->engine->cq;
-  SemOuter outer = {.base = doc->base_sem, .from = rs, .to = re, .func = sem_func_at(doc->base_sem, rs)};
-  Sem *sem = sem_new_region(tree, src, len, (const char *const *)cfg->registrars.items, cq->any_root ? NULL : cq->roots,
-                            cq->symbol_count, &outer);
-  StrVec *before = &doc->fx_before, after = {0};
-  if (!doc->fx_known || doc->fx_from != rs || doc->fx_to != re) { /* the base does not change between keystrokes */
-    engine__strs_clear(before);
-    sem_region_effects(doc->base_sem, rs, re, before);
-    if (before->len > 1) qsort(before->items, before->len, sizeof(char *), engine__strcmp);
-    doc->fx_from = rs, doc->fx_to = re, doc->fx_known = true;
-  }
-  sem_region_effects(sem, rs, UINT32_MAX, &after);
-  bool same = before->len == after.len;
-  if (same) {
-    if (after.len > 1) qsort(after.items, after.len, sizeof(char *), engine__strcmp);
-    for (size_t i = 0; same && i < before->len; i++) same = !strcmp(before->items[i], after.items[i]);
-  }
-  engine__strs_clear(&after);
-  vec_free(&after);
-  DiagList mid = {0};
-  TSNode lroot = ts_tree_root_node(tree);
-  if (same) {
-    engine__collect(self, cfg, sem, lroot, &doc->base_sup, &mid, info);
-    if (mid.len) diag_list_sort(&mid), engine__dedupe(&mid, 0);
-  }
-  bool ok = same && !outer.refused;
-  if (ok) {
-    size_t i = 0, n = doc->base_diags.len;
-    const Diag *b = doc->base_diags.items;
-    while (i < n && b[i].start_byte < rs) i++;
-    engine__diags_copy(out, b, i, 0);
-    for (size_t j = 0; j < mid.len; j++) vec_push(out, mid.items[j]);
-    mid.len = 0;
-    size_t after_at = i;
-    while (after_at < n && b[after_at].start_byte < re) after_at++;
-    size_t first_shifted = out->len;
-    engine__diags_copy(out, b + after_at, n - after_at, delta);
-    for (size_t j = first_shifted; j < out->len; j++) {
-      Diag *d = &out->items[j];
-      if (d->start_byte - delta <= row_end) d->start.column = (uint32_t)(d->start.column + delta);
-      if (d->end_byte - delta <= row_end) d->end.column = (uint32_t)(d->end.column + delta);
-    }
-    info->syntax_errors = doc->base_info.syntax_errors;
-    info->first_error = doc->base_info.first_error;
-    if (ts_node_has_error(lroot)) engine__first_error(lroot, info);
-  }
-  diag_list_free(&mid);
-  sem_free(sem);
-  ts_tree_delete(tree);
-  return ok ? 0 : -1;
-}
-
-static int engine__strcmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
                       AnalyzeInfo *info) {
@@ -495,7 +333,8 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
   memset(info, 0, sizeof *info);
   if (doc->dirty && doc->base_sem && doc->base_cfg == cfg) {
     double t0 = engine__ms();
-    if (engine__region(self, cfg, doc, src, len, out, info) == 0) {
+    doc->stats.fallback = engine__region(self, cfg, doc, src, len, out, info);
+    if (!doc->stats.fallback) {
       doc->stats.region++;
       info->analyse_ms = engine__ms() - t0;
       return;
@@ -510,6 +349,12 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
   size_t from = out->len;
+  /* a text with syntax errors (mid-typing) makes a poor base: keep the last clean one and let the
+   * span keep growing from it, so that the next keystroke can still be checked by region */
+  if (editing && doc->base_sem && doc->base_cfg == cfg && ts_node_has_error(ts_tree_root_node(tree))) {
+    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
+    return;
+  }
   if (!editing) {
     engine__drop_base(doc);
     analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);

@@ -7,13 +7,11 @@
 #include "looplens/rule.h"
 #include "looplens/strbuf.h"
 #include "sem.h"
+#include "engine_private.h"
 #include "syms.h"
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
-
-/* The engine keeps the tree in its EngineDoc; this file only reads it. */
-TSTree *engine__doc_tree(const EngineDoc *doc);
 
 static const struct { const char *sync, *promise; } fix__fs_twins[] = {
     {"readFileSync", "readFile"}, {"writeFileSync", "writeFile"}, {"appendFileSync", "appendFile"},

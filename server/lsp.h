@@ -51,7 +51,7 @@ typedef struct LspServer {
   TextposEncoding encoding;
   bool initialized, shutdown, exit_now;
   bool trace;             /* LOOPLENS_LSP_TRACE set: timings on stderr */
-  bool region_check;      /* LOOPLENS_REGION_CHECK set: re-check only edited statements (experimental) */
+  bool region_check;      /* re-check only edited statements (unless LOOPLENS_REGION_CHECK=0) */
   char *root;             /* workspace root folder, may be NULL */
   Vec(LspDoc *) docs;
   Vec(LspConfigEntry) configs;

@@ -130,8 +130,9 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
                        lsp_diagnostics_json(s, d)));
   if (s->trace) {
     EngineRegionStats st = engine_doc_stats(d->engine);
-    lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms (changes checked by region %lu, whole %lu)",
-            d->uri, d->version, info.parse_ms, info.analyse_ms, lsp__ms() - t1, st.region, st.whole);
+    lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms (changes checked by region %lu, whole %lu%s%s)",
+            d->uri, d->version, info.parse_ms, info.analyse_ms, lsp__ms() - t1, st.region, st.whole,
+            st.fallback ? "; last whole: " : "", st.fallback ? st.fallback : "");
   }
   (void)t0;
   d->last_check = ++s->tick;

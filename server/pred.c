@@ -277,6 +277,8 @@ static bool pred_redos_applied(const Pred *p, Match *m) {
            !strcmp(method, "replaceAll") || !strcmp(method, "split") || !strcmp(method, "search"))
     holder = ts_node_named_child(args, 0);
   free(method);
+  /* the regex may be defined anywhere in the file */
+  if (!ts_node_is_null(holder) && sem_region_refuse(m->sem, p->name)) return false;
   char *pattern = NULL, *flags = NULL;
   TSNode re = ts_node_is_null(holder) ? holder : pred__regex_of(m, holder, &pattern, &flags, 0);
   bool bad = false;
@@ -353,15 +355,15 @@ static const PredDef pred__table[] = {
     {"no-callback?", pred_no_callback, 1, 0, false, true},
     {"busy-wait?", pred_busy_wait, 1, 0, false, true},
     {"main-thread?", pred_main_thread, 1, 0, false, false},
-    {"redos-applied?", pred_redos_applied, 1, 0, false, false},
-    {"reschedules-self?", pred_reschedules_self, 1, 0, false, false},
-    {"async-self-chain?", pred_async_self_chain, 1, 0, false, false},
-    {"in-unbounded-loop?", pred_in_unbounded_loop, 1, 0, false, false},
-    {"async-spin-loop?", pred_async_spin_loop, 1, 0, false, false},
-    {"grows-unbounded?", pred_grows_unbounded, 1, 0, false, false},
-    {"leaks-listener?", pred_leaks_listener, 1, 0, false, false},
+    {"redos-applied?", pred_redos_applied, 1, 0, false, true},
+    {"reschedules-self?", pred_reschedules_self, 1, 0, false, true},
+    {"async-self-chain?", pred_async_self_chain, 1, 0, false, true},
+    {"in-unbounded-loop?", pred_in_unbounded_loop, 1, 0, false, true},
+    {"async-spin-loop?", pred_async_spin_loop, 1, 0, false, true},
+    {"grows-unbounded?", pred_grows_unbounded, 1, 0, false, true},
+    {"leaks-listener?", pred_leaks_listener, 1, 0, false, true},
     {"unlimited-listeners?", pred_unlimited_listeners, 1, 0, false, true},
-    {"interval-never-cleared?", pred_interval_never_cleared, 1, 0, false, false},
+    {"interval-never-cleared?", pred_interval_never_cleared, 1, 0, false, true},
 };
 
 const PredDef *pred_lookup(const char *name) {

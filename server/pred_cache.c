@@ -33,6 +33,7 @@ bool pred_grows_unbounded(const Pred *p, Match *m) {
     target = node_field(left, F_object), verb = "[key] =";
   }
   if (!verb || ts_node_is_null(target)) return false;
+  if (sem_region_refuse(m->sem, p->name)) return false; /* containers and evictions span the file */
   SemContainerInfo info;
   if (sem_container_of(m->sem, target, &info) < 0 || info.evicted) return false;
   char *k = ts_node_is_null(key) ? ll_strdup("a value") : pred_snippet(m->sem, key);

@@ -47,7 +47,8 @@ bool pred_leaks_listener(const Pred *p, Match *m) {
       !sem_node_is(m->sem, prop, "prependListener"))
     return false;
   TSNode emitter = node_field(fn, F_object), handler = pred_arg(call, 1);
-  if (ts_node_is_null(handler) || !sem_long_lived(m->sem, emitter, 0)) return false;
+  if (ts_node_is_null(handler) || sem_region_refuse(m->sem, p->name)) return false; /* removals span the file */
+  if (!sem_long_lived(m->sem, emitter, 0)) return false;
   /* a removal anywhere in the file balances it: often the close handler or a sibling callback does it */
   if (listen__removed(m->sem, emitter, pred_arg(call, 0), handler, 0, (uint32_t)m->sem->len)) return false;
   TSNode opts = pred_arg(call, 2);
@@ -101,7 +102,7 @@ bool pred_interval_never_cleared(const Pred *p, Match *m) {
   TSNode call = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(call)) return false;
   const char *path = sem_resolve_callee_ref(m->sem, call);
-  if (!path || strcmp(path, "setInterval")) return false;
+  if (!path || strcmp(path, "setInterval") || sem_region_refuse(m->sem, p->name)) return false; /* clears span the file */
   /* climb through `.unref()` / `.ref()` chains and parentheses to whatever keeps the handle */
   TSNode n = call, up = ts_node_parent(call);
   while (!ts_node_is_null(up) && (node_is(up, S_parenthesized_expression) || node_is(up, S_member_expression) ||

@@ -83,7 +83,7 @@ bool pred_reschedules_self(const Pred *p, Match *m) {
     const char *rp = !ts_node_is_null(recv) && node_is(recv, S_call_expression) ? sem_resolve_callee_ref(m->sem, recv) : NULL;
     if (rp && !strcmp(rp, "Promise.resolve")) via = "Promise.resolve().then";
   }
-  if (!via) return false;
+  if (!via || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
   int g = sem_func_at(m->sem, ts_node_start_byte(call));
   int t = sem_func_of(m->sem, pred_arg(call, 0));
   if (g < 0 || t < 0 || !starve__reaches(m->sem, t, g, 4)) return false;
@@ -98,22 +98,6 @@ bool pred_reschedules_self(const Pred *p, Match *m) {
   return true;
 }
 
-/* An await whose operand is already settled, so the continuation is a microtask right away:
- * await null / undefined / a literal / void 0 / Promise.resolve(…). */
-static bool starve__settled_await(Sem *sem, TSNode aw) {
-  TSNode v = ts_node_named_child(aw, 0);
-  if (ts_node_is_null(v)) return true;
-  if (node_is(v, S_number) || node_is(v, S_string) || node_is(v, S_true) || node_is(v, S_null) ||
-      node_is(v, S_undefined) || node_is(v, S_unary_expression))
-    return true;
-  if (node_is(v, S_identifier) && sem_node_is(sem, v, "undefined")) return true;
-  if (node_is(v, S_call_expression)) {
-    const char *p = sem_resolve_callee_ref(sem, v);
-    return p && !strcmp(p, "Promise.resolve");
-  }
-  return false;
-}
-
 /* Counts the awaits under n (not in nested functions); *settled_all false if one may wait on I/O. */
 static int starve__awaits(Sem *sem, TSNode n, TSNode self_call, bool *settled_all) {
   int count = 0;
@@ -125,7 +109,7 @@ static int starve__awaits(Sem *sem, TSNode n, TSNode self_call, bool *settled_al
       bool is_self = !ts_node_is_null(self_call) && !ts_node_is_null(v) && ts_node_eq(v, self_call);
       if (!is_self) { /* `await f()` on the recursive call itself is the chain, not a boundary */
         count++;
-        if (!starve__settled_await(sem, c)) *settled_all = false;
+        if (!sem_await_settled(sem, c)) *settled_all = false;
       }
     }
     if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
@@ -145,8 +129,10 @@ static int starve__awaits(Sem *sem, TSNode n, TSNode self_call, bool *settled_al
 bool pred_async_self_chain(const Pred *p, Match *m) {
   TSNode call = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(call) || !node_is(call, S_call_expression)) return false;
+  const SemFunc *around = sem_func_around(m->sem, ts_node_start_byte(call));
+  if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
   int g = sem_func_at(m->sem, ts_node_start_byte(call));
-  if (g < 0 || !m->sem->funcs.items[g].is_async) return false;
+  if (g < 0) return false;
   int t = sem_func_of(m->sem, node_field(call, F_function));
   if (t < 0 || !starve__reaches(m->sem, t, g, 3)) return false;
   bool settled = true;
@@ -171,7 +157,9 @@ static bool starve__constant(Sem *sem, TSNode n, int depth) {
   if (node_is(n, S_identifier)) {
     uint32_t s = ts_node_start_byte(n);
     const SemDecl *d = sem_lookup(sem, sem->src + s, ts_node_end_byte(n) - s, s);
-    return d && d->kind == DECL_VALUE && d->is_const && !d->member && starve__constant(sem, d->value, depth + 1);
+    /* a region model's lookup may answer with a base declaration: its value is read in the base */
+    Sem *owner = d && sem->outer && !sem__owns_decl(sem, d) ? sem->outer->base : sem;
+    return d && d->kind == DECL_VALUE && d->is_const && !d->member && starve__constant(owner, d->value, depth + 1);
   }
   return false;
 }
@@ -217,8 +205,8 @@ static bool starve__infinite(Sem *sem, TSNode loop) {
 bool pred_async_spin_loop(const Pred *p, Match *m) {
   TSNode loop = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(loop) || !starve__infinite(m->sem, loop)) return false;
-  int g = sem_func_at(m->sem, ts_node_start_byte(loop));
-  if (g < 0 || !m->sem->funcs.items[g].is_async) return false;
+  const SemFunc *around = sem_func_around(m->sem, ts_node_start_byte(loop));
+  if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false;
   bool settled = true;
   int n = starve__awaits(m->sem, node_field(loop, F_body), (TSNode){0}, &settled);
   if (n == 0 || !settled) return false;

@@ -279,7 +279,7 @@ bool query_predicates_hold(const PatternInfo *pi, Match *m) {
   for (size_t i = 0; i < pi->preds.len; i++) {
     const Pred *p = &pi->preds.items[i];
     if (m->sem->outer && !p->region_safe) { /* needs the whole file: the caller falls back to it */
-      m->sem->outer->refused = true;
+      m->sem->outer->refused = p->name;
       return false;
     }
     if (p->fn(p, m) == p->negate) return false;

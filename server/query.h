@@ -81,7 +81,8 @@ bool query_predicates_hold(const PatternInfo *pi, Match *m);
 
 /* The predicate table (pred.c). */
 /* region_safe: the predicate looks only at the matched node, its descendants and what sem.h answers
- * for a region model; the others (ancestors, whole-file scans) make a region model give up. */
+ * for a region model, and calls sem_region_refuse() itself at the point where it must look further
+ * (the call graph, a whole-file scan); the others make a region model give up on any match. */
 typedef struct { const char *name; PredFn fn; int min_captures, min_strings; bool regex, region_safe; } PredDef;
 const PredDef *pred_lookup(const char *name);
 

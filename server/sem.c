@@ -472,6 +472,18 @@ int sem_func_at(const Sem *self, uint32_t byte) {
 static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
                                   uint32_t ex_to);
 
+const SemFunc *sem_func_around(const Sem *self, uint32_t byte) {
+  int g = sem_func_at(self, byte);
+  if (g >= 0) return &self->funcs.items[g];
+  return self->outer && self->outer->func >= 0 ? &self->outer->base->funcs.items[self->outer->func] : NULL;
+}
+
+bool sem_region_refuse(Sem *self, const char *why) {
+  if (!self->outer) return false;
+  if (!self->outer->refused) self->outer->refused = why;
+  return true;
+}
+
 const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at) {
   const SemDecl *d = sem__lookup(self, name, name_len, at, 0, 0);
   if (d || !self->outer) return d;

@@ -55,7 +55,7 @@ typedef struct SemOuter {
   struct Sem *base;
   uint32_t from, to;   /* the region in base coordinates; the region model's text starts at `from` too */
   int func;            /* base function around the region, -1 at module level */
-  bool refused;
+  const char *refused; /* why the region model gave up (static text), NULL while it holds */
 } SemOuter;
 #define SEM_OUTER_FUNC(i) (-2 - (i))
 
@@ -116,6 +116,12 @@ const char *sem_resolve_callee_ref(Sem *self, TSNode call);
 
 /* Innermost function containing the byte offset, -1 at module level. */
 int sem_func_at(const Sem *self, uint32_t byte);
+/* The same as a function record, looking past a region model's top level into the base function
+ * around the region; NULL at module level. */
+const SemFunc *sem_func_around(const Sem *self, uint32_t byte);
+/* For predicates that must look past the region (call graph, whole-file scans): true, and the region
+ * model gives up with `why`, when self is a region model; false for a whole-file model. */
+bool sem_region_refuse(Sem *self, const char *why);
 Context sem_context_at(const Sem *self, uint32_t byte);
 /* Does the code at byte run repeatedly — per request, event or interval tick — rather than once? */
 bool sem_recurring_at(const Sem *self, uint32_t byte);
@@ -126,6 +132,9 @@ char *sem_context_note(const Sem *self, uint32_t byte);
 const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at);
 /* The local function an expression (identifier, member, inline function) denotes, or -1. */
 int sem_func_of(Sem *self, TSNode expr);
+/* Is an await_expression's operand already settled, so that the continuation is a microtask right
+ * away (await null / undefined / a literal / void 0 / Promise.resolve(…))? */
+bool sem_await_settled(Sem *self, TSNode await_expression);
 
 /* Lifetimes (sem_life.c). */
 typedef struct {

@@ -195,9 +195,12 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
   return kind;
 }
 
+char *sem_context_note(const Sem *self, uint32_t byte);
+
 /* sem_region_effects at work: a call or registration reaching a function outside [fx_from, fx_to)
- * (or outside the region, for a region model) is an effect; nothing is recorded. */
-static bool ctx__fx(Sem *self, char tag, int to, RegKind kind, const char *why) {
+ * (or outside the region, for a region model) is an effect; nothing is recorded. A caller inside
+ * the range comes with its context, recurrence and chain: they flow on into the function reached. */
+static bool ctx__fx(Sem *self, char tag, int from, int to, RegKind kind, const char *why) {
   if (!self->fx) return false;
   uint32_t start;
   if (to < -1) start = self->outer->base->funcs.items[SEM_OUTER_FUNC(to)].start;
@@ -206,19 +209,25 @@ static bool ctx__fx(Sem *self, char tag, int to, RegKind kind, const char *why) 
   else return true;
   StrBuf b = {0};
   strbuf_printf(&b, "%c:%u:%d:%s", tag, start, (int)kind, why ? why : "");
+  const SemFunc *c = from >= 0 ? &self->funcs.items[from] : NULL;
+  if (c && c->start >= self->fx_from && c->start < self->fx_to) {
+    char *note = sem_context_note(self, c->start);
+    strbuf_printf(&b, ":%d:%d:%s", (int)c->ctx, (int)c->recurring, note);
+    free(note);
+  }
   vec_push(self->fx, strbuf_steal(&b));
   return true;
 }
 
 static void ctx__edge(Sem *self, int from, int to) {
-  if (ctx__fx(self, 'E', to, REG_INHERIT, NULL)) return;
+  if (ctx__fx(self, 'E', from, to, REG_INHERIT, NULL)) return;
   if (to < 0 || from == to) return;
   vec_push(&self->edges, ((SemEdge){from, to}));
   self->funcs.items[to].has_callers = true;
 }
 
 static void ctx__hot_root(Sem *self, int f, const char *why, RegKind kind, int caller) {
-  if (ctx__fx(self, 'R', f, kind, why) || f < 0) return;
+  if (ctx__fx(self, 'R', caller, f, kind, why) || f < 0) return;
   SemFunc *fn = &self->funcs.items[f];
   if (kind == REG_HOT) fn->recurring_root = true;
   else if (caller >= 0) vec_push(&self->once_edges, ((SemEdge){caller, f})); /* recurring if its registrar is */

@@ -63,9 +63,14 @@ static bool region__named_outside(const Sem *base, const char *name, size_t n, u
     if ((at > 0 && region__ident_char(hit[-1])) || (at + n < base->len && region__ident_char(hit[n]))) continue;
     TSNode id = ts_node_descendant_for_byte_range(root, at, at + (uint32_t)n);
     TSSymbol t = ts_node_symbol(id);
-    if (t == SYM(identifier) || t == SYM(shorthand_property_identifier) ||
-        t == SYM(shorthand_property_identifier_pattern))
-      return true;
+    if (t != SYM(identifier) && t != SYM(shorthand_property_identifier) &&
+        t != SYM(shorthand_property_identifier_pattern))
+      continue;
+    /* a closer binding whose scope does not reach the region (a nested function's parameter, a
+     * block's own `const`) keeps this use whatever the region declares */
+    const SemDecl *d = sem_lookup(base, name, n, at);
+    if (d && !region__in(d->at, from, to) && !(d->scope_start <= from && from < d->scope_end)) continue;
+    return true;
   }
   return false;
 }
@@ -89,6 +94,65 @@ static bool region__plain_value(const SemDecl *d) {
   for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
     if (node_is(d->value, plain[i])) return true;
   return false;
+}
+
+static bool region__has_return(TSNode n) {
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  bool found = false;
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok && !found;) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    if (node_is(c, S_return_statement)) found = true;
+    else if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!found && !ts_tree_cursor_goto_next_sibling(&cur))
+      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
+        ok = false;
+        break;
+      }
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
+
+/* Control that code after the region in the same function feels: an `if (…) return` among the
+ * region's own statements (what follows then runs only while a condition holds), and the awaits at
+ * the region's function level, settled or not (whether a function ever waits on I/O). And a
+ * shebang line, which makes the whole file a start-up script. */
+static void region__control(Sem *self, TSNode n, uint32_t from, uint32_t to, StrVec *out) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e <= from || s >= to) return;
+  bool inside = s >= from && e <= to;
+  if (inside && sem_is_function_node(n)) return; /* its own awaits and returns */
+  if (inside && node_is(n, S_hash_bang_line)) region__push(out, 'H', "", 0);
+  if (inside && node_is(n, S_await_expression)) region__push(out, 'Y', sem_await_settled(self, n) ? "settled" : "io", 2);
+  if (inside && node_is(n, S_if_statement)) {
+    TSNode p = ts_node_parent(n);
+    bool level = ts_node_is_null(ts_node_parent(p)) || ts_node_start_byte(p) < from || ts_node_end_byte(p) > to;
+    if (level && region__has_return(n)) region__push(out, 'C', "if-return", 9);
+  }
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    if (ts_node_start_byte(c) >= to) break;
+    region__control(self, c, from, to, out);
+  }
+  ts_tree_cursor_delete(&cur);
+}
+
+/* What a declaration the rest of the file names holds, as far as findings there can tell: the
+ * kind of value and what it resolves to. */
+static void region__push_value(Sem *self, StrVec *out, char tag, const SemDecl *d) {
+  StrBuf b = {0};
+  strbuf_printf(&b, "%c:%.*s=%s%s:", tag, (int)d->name_len, d->name, d->is_const ? "const " : "",
+                ts_node_is_null(d->value) ? "" : ts_node_type(d->value));
+  if (!ts_node_is_null(d->value) && (node_is(d->value, S_call_expression) || node_is(d->value, S_new_expression))) {
+    const char *p = sem_resolve_callee_ref(self, d->value);
+    strbuf_puts(&b, p ? p : "");
+  } else if (!ts_node_is_null(d->value)) {
+    char *p = sem_resolve(self, d->value);
+    strbuf_puts(&b, p ? p : "");
+    free(p);
+  }
+  vec_push(out, strbuf_steal(&b));
 }
 
 void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out) {
@@ -126,6 +190,7 @@ void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out) {
     if (region__in(c.start, from, to) && memmem(self->src + c.start, c.end - c.start, "looplens", 8))
       region__push(out, 'M', self->src + c.start, c.end - c.start);
   }
+  region__control(self, ts_tree_root_node(self->tree), from, to, out);
   for (size_t i = 0; i < self->worker_refs.len; i++)
     if (region__in(self->worker_refs.items[i].start, from, to)) region__push(out, 'W', "", 0);
   for (size_t i = 0; i < self->exports.len; i++)
@@ -145,9 +210,10 @@ void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out) {
     if (self->outer ? encl >= 0 : encl != around) continue;
     if (d->import_source) region__push(out, 'I', d->import_source, strlen(d->import_source));
     if (!region__named_outside(base, d->name, d->name_len, lo, hi, bfrom, bto)) continue;
-    region__push(out, 'N', d->name, d->name_len);
+    /* a binding in a block of the region (`for (…) const x = …`) is not seen outside it */
+    region__push_value(self, out, d->scope_start <= from ? 'N' : 'B', d);
     /* code outside may call or register what the name holds: the region's model cannot see those
      * calls, so only plain values are answered here */
-    if (self->outer && !region__plain_value(d)) self->outer->refused = true;
+    if (self->outer && !region__plain_value(d)) self->outer->refused = "a name the region declares is used outside it";
   }
 }

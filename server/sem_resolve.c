@@ -322,3 +322,17 @@ static int sem__func_of(Sem *self, TSNode n, int depth) {
 }
 
 int sem_func_of(Sem *self, TSNode expr) { return sem__func_of(self, expr, 0); }
+
+bool sem_await_settled(Sem *sem, TSNode aw) {
+  TSNode v = ts_node_named_child(aw, 0);
+  if (ts_node_is_null(v)) return true;
+  if (node_is(v, S_number) || node_is(v, S_string) || node_is(v, S_true) || node_is(v, S_null) ||
+      node_is(v, S_undefined) || node_is(v, S_unary_expression))
+    return true;
+  if (node_is(v, S_identifier) && sem_node_is(sem, v, "undefined")) return true;
+  if (node_is(v, S_call_expression)) {
+    const char *p = sem_resolve_callee_ref(sem, v);
+    return p && !strcmp(p, "Promise.resolve");
+  }
+  return false;
+}

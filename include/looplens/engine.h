@@ -41,10 +41,13 @@ typedef struct {
 
 EngineDoc *engine_doc_new(void);
 /* How this document's changes were checked: only the edited statements, or the whole file. */
-typedef struct { unsigned long region, whole; } EngineRegionStats;
+typedef struct {
+  unsigned long region, whole;
+  const char *fallback; /* why the last change was checked whole (static text), NULL if by region */
+} EngineRegionStats;
 EngineRegionStats engine_doc_stats(const EngineDoc *self);
-/* Opt in to re-checking only the edited statements (off by default: tests/unit/test_region.c still
- * finds differences from whole-file analysis, see docs/lsp.md). */
+/* Re-check only the edited statements when that provably gives the whole-file answer (off for a new
+ * document; the language server turns it on; tests/unit/test_region.c proves it, see docs/lsp.md). */
 void engine_doc_set_region_check(EngineDoc *self, int on);
 /* Is the syntax tree that of the text last analysed (no region-only check since)? Fixes need it. */
 int engine_doc_current(const EngineDoc *self);

@@ -3,7 +3,9 @@
  * types and deletes snippets one character at a time at many places of real files, and after every
  * keystroke compares the document's findings with a fresh whole-file analysis of the same text.
  * Where the text parses, they must be identical (rule, severity, context, range, message, note).
- * usage: test_region [--seed N] [--bursts N] [--min-region PERCENT] FILE...
+ * usage: test_region [--seed N] [--bursts N] [--min-region PERCENT] [--report N] FILE...
+ * (--report: how many differences to print, 10 by default; --explain N: for the first N, the edited
+ * line and both lists of findings)
  * It fails on any difference, and when fewer keystrokes than --min-region percent were checked by
  * region (so a fast path that always gives up cannot pass unnoticed). */
 #include "looplens/config.h"
@@ -81,6 +83,23 @@ static void edit_and_check(Analyzer *an, const Config *cfg, EngineDoc *doc, Text
   analyzer_run_doc(an, cfg, doc, t->s, t->len, out, NULL);
 }
 
+/* For --explain: the line being edited and both lists of findings. */
+static void explain(const Text *t, size_t at, const DiagList *got, const DiagList *want) {
+  const char *dump = getenv("TEST_REGION_DUMP"); /* a path: the text that differed, to replay by hand */
+  FILE *f = dump ? fopen(dump, "w") : NULL;
+  if (f) fwrite(t->s, 1, t->len, f), fclose(f);
+  size_t s = at, e = at;
+  while (e < t->len && t->s[e] != '\n') e++;
+  fprintf(stderr, "  line %u now: %.*s\n", point_at(t, s).row + 1, (int)(e - s), t->s + s);
+  const DiagList *lists[2] = {got, want};
+  for (int l = 0; l < 2; l++)
+    for (size_t i = 0; i < lists[l]->len; i++) {
+      const Diag *d = &lists[l]->items[i];
+      fprintf(stderr, "  %s %s %u:%u-%u:%u %s | %s\n", l ? "whole " : "region", d->rule->id, d->start.row + 1,
+              d->start.column + 1, d->end.row + 1, d->end.column + 1, d->message, d->context_note ? d->context_note : "");
+    }
+}
+
 static int same_diags(const DiagList *a, const DiagList *b, char *why, size_t whylen) {
   if (a->len != b->len) {
     snprintf(why, whylen, "%zu findings by region, %zu whole", a->len, b->len);
@@ -102,7 +121,7 @@ static int same_diags(const DiagList *a, const DiagList *b, char *why, size_t wh
 }
 
 int main(int argc, char **argv) {
-  unsigned long seed = 1, bursts = 40;
+  unsigned long seed = 1, bursts = 40, report = 10, explain_n = 0;
   double min_region = 0;
   int first = 1;
   for (; first < argc && !strncmp(argv[first], "--", 2); first += 2) {
@@ -110,6 +129,8 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[first], "--seed")) seed = strtoul(argv[first + 1], NULL, 10);
     else if (!strcmp(argv[first], "--bursts")) bursts = strtoul(argv[first + 1], NULL, 10);
     else if (!strcmp(argv[first], "--min-region")) min_region = atof(argv[first + 1]);
+    else if (!strcmp(argv[first], "--report")) report = strtoul(argv[first + 1], NULL, 10);
+    else if (!strcmp(argv[first], "--explain")) explain_n = strtoul(argv[first + 1], NULL, 10);
     else return 2;
   }
   LlError err = {0};
@@ -157,9 +178,10 @@ int main(int argc, char **argv) {
         compared++;
         char why[600];
         if (!same_diags(&got, &want, why, sizeof why)) {
-          if (failures < 10)
+          if (failures < report)
             fprintf(stderr, "%s: after typing %zu of \"%s\" at byte %zu (%s): %s\n", argv[f], k < n ? k + 1 : 2 * n - k,
                     snip, at, by_region ? "region" : "whole", why);
+          if (failures < explain_n) explain(&t, at, &got, &want);
           failures++;
         }
       }
