@@ -235,6 +235,7 @@ void engine__strs_clear(StrVec *v) {
 }
 
 static void engine__drop_base(EngineDoc *self) {
+  engine__region_forget(self);
   engine__strs_clear(&self->fx_before);
   vec_free(&self->fx_before);
   self->fx_known = false;

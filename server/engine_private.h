@@ -20,6 +20,8 @@ struct Analyzer {
   pcre2_match_data *md;
 };
 
+typedef struct RegionPlan RegionPlan; /* engine_region.c */
+
 struct EngineDoc {
   TSTree *tree; /* the tree of the text last analysed whole, with the edits since applied */
   /* The base: that whole-file analysis, kept so that an edit confined to a run of statements is
@@ -39,6 +41,7 @@ struct EngineDoc {
   StrVec fx_before;
   uint32_t fx_from, fx_to;
   bool fx_known;
+  RegionPlan *plan; /* the run around the span, while the span stays (owned) */
   EngineRegionStats stats;
   bool region_check; /* opt-in while the region check is proven against whole-file analysis */
 };
@@ -59,5 +62,7 @@ TSTree *engine__doc_tree(const EngineDoc *doc);
  * file must be analysed (static text). */
 const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
                            DiagList *out, AnalyzeInfo *info);
+/* Drops what engine__region kept of the base (with the base). */
+void engine__region_forget(EngineDoc *doc);
 
 #endif

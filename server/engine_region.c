@@ -11,8 +11,10 @@
 #include <string.h>
 
 /* The run of statements to re-check, in base bytes unless said otherwise. */
-typedef struct {
+struct RegionPlan {
+  const char *why;             /* the base alone rules the run out (static text) */
   uint32_t cs, ce_old, ce_new; /* the edits' span: base [cs, ce_old) is now [cs, ce_new) */
+  uint32_t lines;              /* newlines in base [cs, ce_old) */
   int64_t delta;               /* ce_new - ce_old */
   uint32_t hi;                 /* the end of the statement list's inside */
   TSPoint hi_pt;
@@ -20,9 +22,10 @@ typedef struct {
   TSPoint rs_pt;
   Vec(TSNode) kids;            /* the list's statements, comments left out */
   size_t j;                    /* the first statement after the edits */
-  uint32_t row_end;            /* the first newline after the edits: columns move only before it */
+  bool prev;                   /* a statement comes before the run */
+  uint32_t row_start, row_end; /* the row the edits end on (base): columns move only there */
   int64_t col_delta;           /* how far they move: the edits' change to that row's length */
-} RegionPlan;
+};
 
 static bool region__asi_hazard(char c) { return c && strchr("([`+-/.,?*%<>=&|^", c) != NULL; }
 
@@ -86,8 +89,9 @@ static bool region__joining_word(const char *s, uint32_t from, uint32_t to) {
 
 /* A lexical scan of [from, to) (escapes followed; regex literals not told from division): does it
  * end inside a comment, string or template literal, so that whatever follows is swallowed? Does a
- * bracket close there that opened before it (*stray), which would reshape the blocks around? */
-static bool region__open_lexeme(const char *s, uint32_t from, uint32_t to, bool *stray) {
+ * bracket close there that opened before it (*stray), which would reshape the blocks around? Does
+ * one stay open at the end (*unclosed)? */
+static bool region__open_lexeme(const char *s, uint32_t from, uint32_t to, bool *stray, bool *unclosed) {
   char in = 0; /* 0 code, '/' line comment, '*' block comment, or the quote that opened a string */
   int depth = 0;
   *stray = false;
@@ -110,36 +114,43 @@ static bool region__open_lexeme(const char *s, uint32_t from, uint32_t to, bool 
       *stray = true;
     }
   }
+  *unclosed = depth > 0;
   return in != 0;
 }
 
 static int region__strcmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Finds the run around the edits; NULL, or why it cannot be checked alone. */
-static const char *region__plan(const EngineDoc *doc, const char *src, size_t len, RegionPlan *p) {
-  uint32_t cs = doc->span_start, ce_old = doc->span_old_end, ce_new = doc->span_new_end;
+/* Finds the run around the base span [cs, ce_old): what depends on the base alone, kept between
+ * keystrokes while the span stays (p->why: NULL, or why the run cannot be checked alone). */
+static void region__plan_base(const EngineDoc *doc, uint32_t cs, uint32_t ce_old, RegionPlan *p) {
   const char *bsrc = doc->base_src;
-  p->cs = cs, p->ce_old = ce_old, p->ce_new = ce_new;
-  p->delta = (int64_t)ce_new - (int64_t)ce_old;
-  if (ce_old > doc->base_len || ce_new > len || (int64_t)doc->base_len + p->delta != (int64_t)len) return "span";
-  /* line numbers appear in messages: keep to edits that add or remove no line */
-  uint32_t nl_old = 0, nl_new = 0;
-  for (uint32_t i = cs; i < ce_old; i++) nl_old += bsrc[i] == '\n';
-  for (uint32_t i = cs; i < ce_new; i++) nl_new += src[i] == '\n';
-  if (nl_old != nl_new) return "lines added or removed";
+  p->cs = cs, p->ce_old = ce_old;
+  if (ce_old > doc->base_len) {
+    p->why = "span";
+    return;
+  }
+  for (uint32_t i = cs; i < ce_old; i++) p->lines += bsrc[i] == '\n';
   /* the innermost statement list around the span, with no loop above it */
   TSNode root = ts_tree_root_node(doc->base_tree);
-  if (ts_node_has_error(root)) return "base has syntax errors";
+  if (ts_node_has_error(root)) {
+    p->why = "base has syntax errors";
+    return;
+  }
   TSNode list = ts_node_descendant_for_byte_range(root, cs, ce_old);
   while (!ts_node_is_null(list) && !node_is(list, S_statement_block) && !ts_node_is_null(ts_node_parent(list)))
     list = ts_node_parent(list);
-  if (ts_node_is_null(list)) return "no statement list";
   bool program = !node_is(list, S_statement_block); /* climbed to the root */
   uint32_t lo = program ? 0 : ts_node_start_byte(list) + 1;
   p->hi = program ? (uint32_t)doc->base_len : ts_node_end_byte(list) - 1;
-  if (cs < lo || ce_old > p->hi || ts_node_is_error(list)) return "edits leave the statement list";
+  if (cs < lo || ce_old > p->hi || ts_node_is_error(list)) {
+    p->why = "edits leave the statement list";
+    return;
+  }
   for (TSNode a = list; !ts_node_is_null(a); a = ts_node_parent(a))
-    if (region__loop(a)) return "inside a loop";
+    if (region__loop(a)) {
+      p->why = "inside a loop";
+      return;
+    }
   p->rs_pt = program ? (TSPoint){0, 0} : ts_node_start_point(list), p->hi_pt = ts_node_end_point(list);
   if (!program) p->rs_pt.column++, p->hi_pt.column--;
   /* the statements in order (through a cursor: ts_node_named_child(i) costs O(i) each) */
@@ -150,32 +161,51 @@ static const char *region__plan(const EngineDoc *doc, const char *src, size_t le
   }
   ts_tree_cursor_delete(&cur);
   size_t k = p->kids.len;
-  bool prev = false;
   p->rs = lo, p->j = k;
-  for (size_t i = 0; i < k; i++) { /* statements touching the span belong to the run */
+  for (size_t i = 0; i < k && !p->why; i++) { /* statements touching the span belong to the run */
     TSNode c = p->kids.items[i];
-    if (ts_node_end_byte(c) < cs) p->rs = ts_node_end_byte(c), p->rs_pt = ts_node_end_point(c), prev = true;
+    if (ts_node_end_byte(c) < cs) p->rs = ts_node_end_byte(c), p->rs_pt = ts_node_end_point(c), p->prev = true;
     else if (ts_node_start_byte(c) > ce_old) p->j = p->j < i ? p->j : i;
     else continue;
-    if (ts_node_has_error(c)) return "syntax error next to the region"; /* the text around must parse as it did */
+    if (ts_node_has_error(c)) p->why = "syntax error next to the region"; /* the text around must parse as it did */
   }
   uint32_t re = p->j < k ? ts_node_start_byte(p->kids.items[p->j]) : p->hi;
-  if (re < ce_old || p->rs > cs) return "edits leave the region";
-  /* automatic semicolon insertion must not join the run to the statement before it */
-  uint32_t re_new = (uint32_t)(re + p->delta), first = region__skip_trivia(src, p->rs, re_new);
-  if (prev && first < re_new && region__asi_hazard(src[first])) return "ASI hazard before the region";
+  if (!p->why && (re < ce_old || p->rs > cs)) p->why = "edits leave the region";
   /* a finding that spans the run (an enclosing call, say) may depend on what is inside it */
-  for (size_t i = 0; i < doc->base_diags.len; i++) {
+  for (size_t i = 0; i < doc->base_diags.len && !p->why; i++) {
     const Diag *d = &doc->base_diags.items[i];
-    if (d->start_byte < p->rs && d->end_byte > p->rs) return "a finding spans the region";
+    if (d->start_byte < p->rs && d->end_byte > p->rs) p->why = "a finding spans the region";
   }
   const char *nl = memchr(bsrc + ce_old, '\n', doc->base_len - ce_old);
   p->row_end = nl ? (uint32_t)(nl - bsrc) : (uint32_t)doc->base_len;
-  uint32_t row_old = ce_old, row_new = ce_new; /* where that row starts, before and after */
-  while (row_old > 0 && bsrc[row_old - 1] != '\n') row_old--;
+  for (p->row_start = ce_old; p->row_start > 0 && bsrc[p->row_start - 1] != '\n';) p->row_start--;
+}
+
+/* What depends on the new text: NULL, or why the run cannot be checked alone. */
+static const char *region__plan_text(const EngineDoc *doc, const char *src, size_t len, RegionPlan *p) {
+  uint32_t cs = p->cs, ce_new = doc->span_new_end;
+  p->ce_new = ce_new;
+  p->delta = (int64_t)ce_new - (int64_t)p->ce_old;
+  if (ce_new > len || (int64_t)doc->base_len + p->delta != (int64_t)len) return "span";
+  /* line numbers appear in messages: keep to edits that add or remove no line */
+  uint32_t lines = 0;
+  for (uint32_t i = cs; i < ce_new; i++) lines += src[i] == '\n';
+  if (lines != p->lines) return "lines added or removed";
+  /* automatic semicolon insertion must not join the run to the statement before it */
+  uint32_t re = p->j < p->kids.len ? ts_node_start_byte(p->kids.items[p->j]) : p->hi;
+  uint32_t re_new = (uint32_t)(re + p->delta), first = region__skip_trivia(src, p->rs, re_new);
+  if (p->prev && first < re_new && region__asi_hazard(src[first])) return "ASI hazard before the region";
+  uint32_t row_new = ce_new; /* columns on the edits' last row move by the change to its length */
   while (row_new > 0 && src[row_new - 1] != '\n') row_new--;
-  p->col_delta = (int64_t)(ce_new - row_new) - (int64_t)(ce_old - row_old);
+  p->col_delta = (int64_t)(ce_new - row_new) - (int64_t)(p->ce_old - p->row_start);
   return NULL;
+}
+
+void engine__region_forget(EngineDoc *doc) {
+  if (!doc->plan) return;
+  vec_free(&doc->plan->kids);
+  free(doc->plan);
+  doc->plan = NULL;
 }
 
 /* Parses the run alone, at its place in the text. A clean text can join the run to what follows in
@@ -189,10 +219,12 @@ static const char *region__parse(Analyzer *self, const EngineDoc *doc, const cha
   size_t k = p->kids.len;
   TSTree *tree = region__parse_range(self, src, len, p, p->j, re);
   if (!tree) return "parse failed";
-  bool stray = false, open = region__open_lexeme(src, p->rs, (uint32_t)(*re + p->delta), &stray) && p->j < k;
-  bool error = ts_node_has_error(ts_tree_root_node(tree));
-  bool word = !error && p->j < k && region__joining_word(src, p->rs, (uint32_t)(*re + p->delta));
-  if (stray && error) {
+  bool stray, unclosed, open = region__open_lexeme(src, p->rs, (uint32_t)(*re + p->delta), &stray, &unclosed) && p->j < k;
+  bool has_error = ts_node_has_error(ts_tree_root_node(tree));
+  /* an error with a bracket left open is the run's own: nothing after it can close that bracket */
+  bool error = has_error && !unclosed;
+  bool word = !has_error && p->j < k && region__joining_word(src, p->rs, (uint32_t)(*re + p->delta));
+  if (stray && has_error) {
     ts_tree_delete(tree);
     return "a bracket closes outside the region";
   }
@@ -256,22 +288,25 @@ static void region__merge(const EngineDoc *doc, const RegionPlan *p, uint32_t re
 
 const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
                            DiagList *out, AnalyzeInfo *info) {
-  RegionPlan p = {0};
-  const char *why = region__plan(doc, src, len, &p);
+  if (!doc->plan || doc->plan->cs != doc->span_start || doc->plan->ce_old != doc->span_old_end) {
+    engine__region_forget(doc);
+    doc->plan = calloc(1, sizeof *doc->plan);
+    if (!doc->plan) abort();
+    region__plan_base(doc, doc->span_start, doc->span_old_end, doc->plan);
+  }
+  RegionPlan *p = doc->plan;
+  const char *why = p->why ? p->why : region__plan_text(doc, src, len, p);
   TSTree *tree = NULL;
   uint32_t re = 0;
   double t0 = engine__ms();
-  if (!why) why = region__parse(self, doc, src, len, &p, &tree, &re);
+  if (!why) why = region__parse(self, doc, src, len, p, &tree, &re);
   info->parse_ms = engine__ms() - t0;
-  if (why) {
-    vec_free(&p.kids);
-    return why;
-  }
+  if (why) return why;
   const CompiledQuery *cq = &self->engine->cq;
-  SemOuter outer = {.base = doc->base_sem, .from = p.rs, .to = re, .func = sem_func_at(doc->base_sem, p.rs)};
+  SemOuter outer = {.base = doc->base_sem, .from = p->rs, .to = re, .func = sem_func_at(doc->base_sem, p->rs)};
   Sem *sem = sem_new_region(tree, src, len, (const char *const *)cfg->registrars.items, cq->any_root ? NULL : cq->roots,
                             cq->symbol_count, &outer);
-  bool same = region__same_effects(doc, sem, p.rs, re);
+  bool same = region__same_effects(doc, sem, p->rs, re);
   DiagList mid = {0};
   TSNode lroot = ts_tree_root_node(tree);
   if (same) {
@@ -280,7 +315,7 @@ const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, co
   }
   bool ok = same && !outer.refused;
   if (ok) {
-    region__merge(doc, &p, re, &mid, out);
+    region__merge(doc, p, re, &mid, out);
     info->syntax_errors = doc->base_info.syntax_errors;
     info->first_error = doc->base_info.first_error;
     if (ts_node_has_error(lroot)) engine__first_error(lroot, info);
@@ -288,6 +323,5 @@ const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, co
   diag_list_free(&mid);
   sem_free(sem);
   ts_tree_delete(tree);
-  vec_free(&p.kids);
   return ok ? NULL : !same ? "effects on the rest of the file changed" : outer.refused;
 }

@@ -21,6 +21,15 @@ enum {
   LSP_REQUEST_CANCELLED = -32800,
 };
 
+/* One published diagnostic as JSON text, reused while its content and position stay. */
+typedef struct {
+  const struct Rule *rule;
+  int severity, context;
+  TextposPosition start, end;
+  char *message;          /* owned copy, compared */
+  char *json;             /* owned */
+} LspDiagText;
+
 typedef struct {
   char *uri;
   char *path;             /* the file behind a file:// URI, NULL otherwise */
@@ -30,6 +39,8 @@ typedef struct {
   DiagList diags;         /* of the current text */
   const Config *config;   /* borrowed from the server's cache; NULL until looked up */
   unsigned long last_check; /* when it was last analysed (server tick): the least recent lose their trees */
+  Vec(LspDiagText) published; /* the last publish, diagnostic by diagnostic */
+  char *uri_json;         /* the uri as a JSON string, made once */
 } LspDoc;
 
 typedef struct {
@@ -71,6 +82,7 @@ void lsp_error(LspError *e, int code, const char *fmt, ...) __attribute__((forma
 
 /* Transport (lsp_server.c). */
 void lsp_send(LspServer *s, json_t *msg); /* steals msg */
+void lsp_send_text(LspServer *s, const char *body); /* a message already serialized */
 void lsp_notify(LspServer *s, const char *method, json_t *params); /* steals params */
 void lsp_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -93,6 +105,10 @@ char *lsp_path_to_uri(const char *path);
 /* Features (lsp_features.c). */
 json_t *lsp_position(const LspDoc *d, TextposEncoding enc, uint32_t byte);
 json_t *lsp_range(const LspDoc *d, TextposEncoding enc, uint32_t start, uint32_t end);
+/* The publishDiagnostics notification for the document's findings, as message text (owned): each
+ * diagnostic is serialized once and reused while it stays the same at the same place. */
+char *lsp_publish_text(LspServer *s, LspDoc *d);
+void lsp_published_free(LspDoc *d);
 json_t *lsp_diagnostics_json(LspServer *s, const LspDoc *d);
 json_t *lsp_hover(LspServer *s, const LspDoc *d, uint32_t byte);
 json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end);

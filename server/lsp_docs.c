@@ -49,6 +49,8 @@ static void lsp__doc_free(LspDoc *d) {
   textedit_delete(d->text);
   engine_doc_free(d->engine);
   diag_list_free(&d->diags);
+  lsp_published_free(d);
+  free(d->uri_json);
   free(d);
 }
 
@@ -125,9 +127,9 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
   double t0 = lsp__ms();
   analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, &info);
   double t1 = lsp__ms();
-  lsp_notify(s, "textDocument/publishDiagnostics",
-             json_pack("{s:s, s:I, s:o}", "uri", d->uri, "version", (json_int_t)d->version, "diagnostics",
-                       lsp_diagnostics_json(s, d)));
+  char *msg = lsp_publish_text(s, d);
+  lsp_send_text(s, msg);
+  free(msg);
   if (s->trace) {
     EngineRegionStats st = engine_doc_stats(d->engine);
     lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms (changes checked by region %lu, whole %lu%s%s)",

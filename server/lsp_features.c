@@ -53,6 +53,54 @@ static json_t *lsp__diag(LspServer *s, const LspDoc *d, const Diag *g) {
   return j;
 }
 
+static bool lsp__same_text(const LspDiagText *t, const Diag *g, TextposPosition a, TextposPosition b) {
+  return t->rule == g->rule && t->severity == (int)g->severity && t->context == (int)g->context &&
+         t->start.line == a.line && t->start.character == a.character && t->end.line == b.line &&
+         t->end.character == b.character && !strcmp(t->message, g->message);
+}
+
+void lsp_published_free(LspDoc *d) {
+  for (size_t i = 0; i < d->published.len; i++) free(d->published.items[i].message), free(d->published.items[i].json);
+  vec_free(&d->published);
+}
+
+char *lsp_publish_text(LspServer *s, LspDoc *d) {
+  if (!d->uri_json) {
+    json_t *u = json_str_lossy(d->uri);
+    d->uri_json = json_dumps(u, JSON_ENCODE_ANY | JSON_COMPACT);
+    json_decref(u);
+  }
+  StrBuf b = {0};
+  strbuf_printf(&b, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/publishDiagnostics\",\"params\":{\"uri\":%s,"
+                    "\"version\":%ld,\"diagnostics\":[", d->uri_json ? d->uri_json : "\"\"", d->version);
+  const TextposIndex *ix = textedit_index(d->text);
+  Vec(LspDiagText) now = {0};
+  size_t n_old = d->published.len;
+  for (size_t i = 0; i < d->diags.len; i++) {
+    const Diag *g = &d->diags.items[i];
+    TextposPosition a = textpos_offset_to_position(ix, g->start_byte, s->encoding);
+    TextposPosition z = textpos_offset_to_position(ix, g->end_byte, s->encoding);
+    LspDiagText t = {0};
+    /* a finding added or removed shifts the rest by one: look at the same place and its neighbours */
+    for (size_t k = i ? i - 1 : 0; k <= i + 1 && k < n_old && !t.json; k++) {
+      LspDiagText *o = &d->published.items[k];
+      if (o->json && lsp__same_text(o, g, a, z)) t = *o, o->json = NULL, o->message = NULL;
+    }
+    if (!t.json) {
+      json_t *j = lsp__diag(s, d, g);
+      t = (LspDiagText){g->rule, (int)g->severity, (int)g->context, a, z, ll_strdup(g->message), json_dumps(j, JSON_COMPACT)};
+      json_decref(j);
+      if (!t.json) t.json = ll_strdup("null");
+    }
+    strbuf_printf(&b, "%s%s", i ? "," : "", t.json);
+    vec_push(&now, t);
+  }
+  strbuf_puts(&b, "]}}");
+  lsp_published_free(d);
+  d->published.items = now.items, d->published.len = now.len, d->published.cap = now.cap;
+  return strbuf_steal(&b);
+}
+
 json_t *lsp_diagnostics_json(LspServer *s, const LspDoc *d) {
   json_t *arr = json_array();
   for (size_t i = 0; i < d->diags.len; i++) json_array_append_new(arr, lsp__diag(s, d, &d->diags.items[i]));

@@ -25,15 +25,19 @@ void lsp_error(LspError *e, int code, const char *fmt, ...) {
   va_end(ap);
 }
 
+void lsp_send_text(LspServer *s, const char *body) {
+  if (rpc_write_message(s->out_fd, body, strlen(body)) < 0) {
+    lsp_log("cannot write to the client: %s", strerror(errno));
+    s->exit_now = true;
+  }
+}
+
 void lsp_send(LspServer *s, json_t *msg) {
   json_object_set_new(msg, "jsonrpc", json_string("2.0"));
   char *body = json_dumps(msg, JSON_COMPACT);
   json_decref(msg);
   if (!body) return;
-  if (rpc_write_message(s->out_fd, body, strlen(body)) < 0) {
-    lsp_log("cannot write to the client: %s", strerror(errno));
-    s->exit_now = true;
-  }
+  lsp_send_text(s, body);
   free(body);
 }
 

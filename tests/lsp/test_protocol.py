@@ -805,6 +805,64 @@ def _():
         eq(c.shutdown_exit(), 0, "exit code")
 
 
+def _node_parses(texts):
+    """Which texts V8 compiles as a script (None when node is missing): a text it accepts, the
+    server's parser accepts too, so only there must a keystroke's findings equal a fresh open's."""
+    node = shutil.which("node")
+    if not node:
+        return None
+    prog = ("const vm=require('vm');let b='';process.stdin.on('data',d=>b+=d).on('end',()=>{"
+            "console.log(JSON.stringify(JSON.parse(b).map(t=>{try{new vm.Script(t);return true}"
+            "catch(e){return false}})))})")
+    out = subprocess.run([node, "-e", prog], input=json.dumps(texts), capture_output=True, text=True, timeout=60)
+    return json.loads(out.stdout) if out.returncode == 0 else None
+
+
+def _lsp_point(text, offset):
+    line = text.count("\n", 0, offset)
+    return line, offset - (text.rfind("\n", 0, offset) + 1)
+
+
+@case("edits: typing key by key publishes exactly what a fresh open of the same text does")
+def _():
+    # The server re-checks only the edited statements while a document is being typed in; each
+    # publish must still equal the whole-file analysis of a fresh open, ranges and messages included
+    # (the snippet goes before a finding on the same line, so that finding's columns move).
+    text = open(os.path.join(REPO, "examples", "orders-service", "routes", "orders.js"), encoding="utf-8").read()
+    snippet = "const data = require('fs').readFileSync(p); "
+    at = text.index("const gitRev")
+    with started() as c:
+        uri, _ = open_and_wait(c, text)
+        cur, version, states = text, 1, []
+        for k in list(range(len(snippet))) + [None] + list(reversed(range(len(snippet)))):
+            if k is None:
+                continue
+            version += 1
+            typing = cur == text[:at] + snippet[:k] + text[at:]
+            line, col = _lsp_point(cur, at + k)
+            if typing:
+                c.change_incremental(uri, version, (line, col, line, col), snippet[k])
+                cur = cur[:at + k] + snippet[k] + cur[at + k:]
+            else:
+                c.change_incremental(uri, version, (line, col, line, col + 1), "")
+                cur = cur[:at + k] + cur[at + k + 1:]
+            eq(c.text(uri), cur, "test mirror")
+            states.append((cur, wait_publish(c, uri, version=version)["diagnostics"]))
+        eq(cur, text, "the snippet typed and erased")
+        parses = _node_parses([t for t, _ in states]) or [t in (text, text[:at] + snippet + text[at:]) for t, _ in states]
+        compared = 0
+        for (t, got), ok in zip(states, parses):
+            if not ok:
+                continue
+            other, fresh = open_and_wait(c, t)
+            c.close_document(other)
+            eq(canon(got), canon(fresh), "publish after a keystroke (%r) vs a fresh open" % t[at:at + len(snippet)])
+            compared += 1
+        check(compared >= 2, "only %d keystrokes left a text that parses" % compared)
+        check(any(d["code"] == "sync-fs-in-hot-path" for _, ds in states for d in ds), "the typed hazard was never found")
+        eq(c.shutdown_exit(), 0, "exit code")
+
+
 @case("edits: several changes in one didChange, applied in order")
 def _():
     with started(encodings=["utf-8"]) as c:
