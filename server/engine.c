@@ -258,6 +258,8 @@ void engine_doc_free(EngineDoc *self) {
 TSTree *engine__doc_tree(const EngineDoc *doc) { return doc->tree; }
 
 int engine_doc_has_tree(const EngineDoc *self) { return self->tree != NULL; }
+int engine_doc_has_base(const EngineDoc *self) { return self->base_sem != NULL; }
+void engine_doc_drop_base(EngineDoc *self) { engine__drop_base(self); }
 int engine_doc_current(const EngineDoc *self) { return self->tree && !self->dirty; }
 void engine_doc_settle(EngineDoc *self) {
   if (self->dirty) engine__drop_base(self); /* the next analysis covers the whole file */
@@ -342,7 +344,7 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
     }
     doc->stats.whole++;
   }
-  bool editing = doc->region_check && doc->tree != NULL; /* a change, not an open: worth keeping the model */
+  bool keep = doc->region_check; /* the model becomes the base of region re-checks (the server caps how many) */
   double t0 = engine__ms();
   TSTree *tree = ts_parser_parse_string(self->parser, doc->tree, src, (uint32_t)len);
   info->parse_ms = engine__ms() - t0;
@@ -352,11 +354,11 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
   size_t from = out->len;
   /* a text with syntax errors (mid-typing) makes a poor base: keep the last clean one and let the
    * span keep growing from it, so that the next keystroke can still be checked by region */
-  if (editing && doc->base_sem && doc->base_cfg == cfg && ts_node_has_error(ts_tree_root_node(tree))) {
+  if (keep && doc->base_sem && doc->base_cfg == cfg && ts_node_has_error(ts_tree_root_node(tree))) {
     analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
     return;
   }
-  if (!editing) {
+  if (!keep) {
     engine__drop_base(doc);
     analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
     return;

@@ -70,6 +70,7 @@ typedef struct LspServer {
   Vec(LspHref) hrefs;      /* chapter links, per rule */
   unsigned long tick;
   size_t max_trees;        /* syntax trees kept for incremental reparsing (they dominate memory) */
+  size_t max_bases;        /* documents keeping a base for region re-checks (the last analysed) */
 } LspServer;
 
 /* An error answer: code and message (static or owned by the caller of the handler). */

@@ -97,20 +97,37 @@ int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const cha
   return 0;
 }
 
-/* Keeps at most max_trees syntax trees (a tree is ~25x its text): the documents analysed least
- * recently drop theirs and are parsed from scratch when next edited (~1 ms per 500 lines). */
-static void lsp__trim_trees(LspServer *s) {
+static bool lsp__has_tree(const LspDoc *d) { return engine_doc_has_tree(d->engine); }
+static void lsp__drop_tree(LspDoc *d) { engine_doc_reset(d->engine); }
+/* what only typing needs: the region re-check's base, the diagnostics' JSON */
+static bool lsp__has_typing_state(const LspDoc *d) { return engine_doc_has_base(d->engine) || d->published.len; }
+static void lsp__drop_typing_state(LspDoc *d) {
+  engine_doc_drop_base(d->engine);
+  lsp_published_free(d);
+}
+
+/* Lets at most `max` documents hold what `has` tells: the ones analysed least recently `drop` it. */
+static void lsp__trim(LspServer *s, bool (*has)(const LspDoc *), void (*drop)(LspDoc *), size_t max) {
   size_t with = 0;
-  for (size_t i = 0; i < s->docs.len; i++) with += engine_doc_has_tree(s->docs.items[i]->engine) != 0;
-  while (with > s->max_trees) {
+  for (size_t i = 0; i < s->docs.len; i++) with += has(s->docs.items[i]);
+  while (with > max) {
     LspDoc *oldest = NULL;
     for (size_t i = 0; i < s->docs.len; i++) {
       LspDoc *d = s->docs.items[i];
-      if (engine_doc_has_tree(d->engine) && (!oldest || d->last_check < oldest->last_check)) oldest = d;
+      if (has(d) && (!oldest || d->last_check < oldest->last_check)) oldest = d;
     }
-    engine_doc_reset(oldest->engine);
+    drop(oldest);
     with--;
   }
+}
+
+/* Syntax trees (a tree is ~25x its text) are kept for max_trees documents: the others are parsed
+ * from scratch when next edited (~1 ms per 500 lines). What typing needs (the region re-check's
+ * base: model, text copy, findings; the published JSON) is kept for max_bases: the others' next
+ * change is checked whole, once. */
+static void lsp__trim_kept(LspServer *s) {
+  lsp__trim(s, lsp__has_typing_state, lsp__drop_typing_state, s->max_bases);
+  lsp__trim(s, lsp__has_tree, lsp__drop_tree, s->max_trees);
 }
 
 static double lsp__ms(void) {
@@ -124,7 +141,6 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
   const char *text = textedit_text(d->text, &len);
   diag_list_clear(&d->diags);
   AnalyzeInfo info;
-  double t0 = lsp__ms();
   analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, &info);
   double t1 = lsp__ms();
   char *msg = lsp_publish_text(s, d);
@@ -136,9 +152,8 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
             d->uri, d->version, info.parse_ms, info.analyse_ms, lsp__ms() - t1, st.region, st.whole,
             st.fallback ? "; last whole: " : "", st.fallback ? st.fallback : "");
   }
-  (void)t0;
   d->last_check = ++s->tick;
-  lsp__trim_trees(s);
+  lsp__trim_kept(s);
 }
 
 void lsp_doc_ensure_tree(LspServer *s, LspDoc *d) {
@@ -153,7 +168,7 @@ void lsp_doc_ensure_tree(LspServer *s, LspDoc *d) {
   diag_list_clear(&d->diags);
   analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, NULL);
   d->last_check = ++s->tick;
-  lsp__trim_trees(s);
+  lsp__trim_kept(s);
 }
 
 /* The .looplens.json nearest above the document (or the workspace root for unsaved buffers),

@@ -58,6 +58,10 @@ void engine_doc_edit(EngineDoc *self, const EngineEdit *edit);
 void engine_doc_reset(EngineDoc *self);
 /* Does the document hold a syntax tree (to reparse incrementally and compute fixes from)? */
 int engine_doc_has_tree(const EngineDoc *self);
+/* With region checks on, each analysis of a text that parses keeps its model, text and findings
+ * (the base) for the next change. Holding one? Dropping it makes the next change a whole check. */
+int engine_doc_has_base(const EngineDoc *self);
+void engine_doc_drop_base(EngineDoc *self);
 /* A mechanical fix for a finding: replace [start_byte, end_byte) of the analysed text with `text`.
  * An EngineFixList owns its titles and texts. */
 typedef struct {
