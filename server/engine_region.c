@@ -24,7 +24,9 @@ struct RegionPlan {
   size_t j;                    /* the first statement after the edits */
   bool prev;                   /* a statement comes before the run */
   uint32_t row_start, row_end; /* the row the edits end on (base): columns move only there */
+  uint32_t edit_row;           /* its number (0-based): rows after it move by line_delta */
   int64_t col_delta;           /* how far they move: the edits' change to that row's length */
+  int32_t line_delta;          /* lines the edits added (removed, < 0) */
 };
 
 static bool region__asi_hazard(char c) { return c && strchr("([`+-/.,?*%<>=&|^", c) != NULL; }
@@ -58,6 +60,7 @@ static TSTree *region__parse_range(Analyzer *self, const char *src, size_t len, 
   TSPoint re_pt = j < k ? ts_node_start_point(p->kids.items[j]) : p->hi_pt;
   *re = j < k ? ts_node_start_byte(p->kids.items[j]) : p->hi;
   if (*re <= p->row_end) re_pt.column = (uint32_t)(re_pt.column + p->col_delta);
+  re_pt.row = (uint32_t)((int64_t)re_pt.row + p->line_delta); /* the end is past the edits */
   TSRange range = {p->rs_pt, re_pt, p->rs, (uint32_t)(*re + p->delta)};
   if (!ts_parser_set_included_ranges(self->parser, &range, 1)) return NULL;
   TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
@@ -179,6 +182,7 @@ static void region__plan_base(const EngineDoc *doc, uint32_t cs, uint32_t ce_old
   const char *nl = memchr(bsrc + ce_old, '\n', doc->base_len - ce_old);
   p->row_end = nl ? (uint32_t)(nl - bsrc) : (uint32_t)doc->base_len;
   for (p->row_start = ce_old; p->row_start > 0 && bsrc[p->row_start - 1] != '\n';) p->row_start--;
+  for (const char *q = bsrc; (q = memchr(q, '\n', (size_t)(bsrc + p->row_start - q))) != NULL; q++) p->edit_row++;
 }
 
 /* What depends on the new text: NULL, or why the run cannot be checked alone. */
@@ -187,10 +191,9 @@ static const char *region__plan_text(const EngineDoc *doc, const char *src, size
   p->ce_new = ce_new;
   p->delta = (int64_t)ce_new - (int64_t)p->ce_old;
   if (ce_new > len || (int64_t)doc->base_len + p->delta != (int64_t)len) return "span";
-  /* line numbers appear in messages: keep to edits that add or remove no line */
   uint32_t lines = 0;
   for (uint32_t i = cs; i < ce_new; i++) lines += src[i] == '\n';
-  if (lines != p->lines) return "lines added or removed";
+  p->line_delta = (int32_t)lines - (int32_t)p->lines;
   /* automatic semicolon insertion must not join the run to the statement before it */
   uint32_t re = p->j < p->kids.len ? ts_node_start_byte(p->kids.items[p->j]) : p->hi;
   uint32_t re_new = (uint32_t)(re + p->delta), first = region__skip_trivia(src, p->rs, re_new);
@@ -268,26 +271,63 @@ static bool region__same_effects(EngineDoc *doc, Sem *sem, uint32_t rs, uint32_t
 }
 
 /* The base's findings before the run, the run's own (taken from mid), the base's after it, moved. */
-static void region__merge(const EngineDoc *doc, const RegionPlan *p, uint32_t re, DiagList *mid, DiagList *out) {
+/* Moves the line numbers in a kept finding's texts; false when one cannot be told. */
+static bool region__renumber(Diag *d, const RegionPlan *p) {
+  if (!p->line_delta) return true;
+  char *m = sem_region_renumber(d->message, p->edit_row + 1, p->line_delta);
+  char *n = d->context_note ? sem_region_renumber(d->context_note, p->edit_row + 1, p->line_delta) : NULL;
+  if (!m || (d->context_note && !n)) {
+    free(m);
+    free(n);
+    return false;
+  }
+  free(d->message);
+  free(d->context_note);
+  d->message = m, d->context_note = n;
+  return true;
+}
+
+/* The base's findings before the run, the run's own (taken from mid), the base's after it, moved;
+ * false (out untouched) when a kept message's line numbers cannot be moved. */
+static bool region__merge(const EngineDoc *doc, const RegionPlan *p, uint32_t re, DiagList *mid, DiagList *out) {
   size_t i = 0, n = doc->base_diags.len;
   const Diag *b = doc->base_diags.items;
   while (i < n && b[i].start_byte < p->rs) i++;
-  engine__diags_copy(out, b, i, 0);
-  for (size_t m = 0; m < mid->len; m++) vec_push(out, mid->items[m]);
-  mid->len = 0;
   size_t after_at = i;
   while (after_at < n && b[after_at].start_byte < re) after_at++;
-  size_t first_shifted = out->len;
-  engine__diags_copy(out, b + after_at, n - after_at, p->delta);
-  for (size_t m = first_shifted; m < out->len; m++) { /* columns move on the row the edits end on */
-    Diag *d = &out->items[m];
+  DiagList before = {0}, after = {0};
+  engine__diags_copy(&before, b, i, 0);
+  engine__diags_copy(&after, b + after_at, n - after_at, p->delta);
+  bool ok = true;
+  for (size_t m = 0; m < before.len && ok; m++) ok = region__renumber(&before.items[m], p);
+  for (size_t m = 0; m < after.len && ok; m++) { /* rows move; columns too on the row the edits end on */
+    Diag *d = &after.items[m];
     if (d->start_byte - p->delta <= p->row_end) d->start.column = (uint32_t)(d->start.column + p->col_delta);
     if (d->end_byte - p->delta <= p->row_end) d->end.column = (uint32_t)(d->end.column + p->col_delta);
+    d->start.row = (uint32_t)((int64_t)d->start.row + p->line_delta);
+    d->end.row = (uint32_t)((int64_t)d->end.row + p->line_delta);
+    ok = region__renumber(d, p);
   }
+  if (ok) {
+    for (size_t m = 0; m < before.len; m++) vec_push(out, before.items[m]);
+    for (size_t m = 0; m < mid->len; m++) vec_push(out, mid->items[m]);
+    for (size_t m = 0; m < after.len; m++) vec_push(out, after.items[m]);
+    before.len = after.len = mid->len = 0;
+  }
+  diag_list_free(&before);
+  diag_list_free(&after);
+  return ok;
 }
 
 const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
                            DiagList *out, AnalyzeInfo *info) {
+  /* The span covers every edit since the base; what it holds may have come back to the base's text
+   * at either end (typed, then erased): narrow it to what differs. */
+  uint32_t cs = doc->span_start, ce_old = doc->span_old_end, ce_new = doc->span_new_end;
+  if (ce_old > doc->base_len || ce_new > len) return "span";
+  while (cs < ce_old && cs < ce_new && doc->base_src[cs] == src[cs]) cs++;
+  while (ce_old > cs && ce_new > cs && doc->base_src[ce_old - 1] == src[ce_new - 1]) ce_old--, ce_new--;
+  doc->span_start = cs, doc->span_old_end = ce_old, doc->span_new_end = ce_new;
   if (!doc->plan || doc->plan->cs != doc->span_start || doc->plan->ce_old != doc->span_old_end) {
     engine__region_forget(doc);
     doc->plan = calloc(1, sizeof *doc->plan);
@@ -303,19 +343,35 @@ const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, co
   info->parse_ms = engine__ms() - t0;
   if (why) return why;
   const CompiledQuery *cq = &self->engine->cq;
-  SemOuter outer = {.base = doc->base_sem, .from = p->rs, .to = re, .func = sem_func_at(doc->base_sem, p->rs)};
+  SemOuter outer = {.base = doc->base_sem, .from = p->rs, .to = re, .func = sem_func_at(doc->base_sem, p->rs),
+                    .line_delta = p->line_delta, .edit_line = p->edit_row + 1};
   Sem *sem = sem_new_region(tree, src, len, (const char *const *)cfg->registrars.items, cq->any_root ? NULL : cq->roots,
                             cq->symbol_count, &outer);
+  /* effects compare in the base's line numbers; findings are written in the new ones */
   bool same = region__same_effects(doc, sem, p->rs, re);
+  /* Suppressions: the run's own comments, read from it; the base's outside it, in base rows: those
+   * after it moved with the lines. One before it aimed past the edit's row would now hit another line. */
+  Suppressions sup = {0}, own = {0};
+  suppress_collect(sem, &own);
+  for (size_t i = 0; i < own.len; i++) vec_push(&sup, own.items[i]);
+  for (size_t i = 0; i < doc->base_sup.len && same && !outer.refused; i++) {
+    Suppression s = doc->base_sup.items[i]; /* borrows the base's strings */
+    if (s.at >= p->rs && s.at < re) continue;
+    if (s.at >= re && !s.whole_file) s.row = (uint32_t)((int64_t)s.row + p->line_delta);
+    else if (p->line_delta && !s.whole_file && s.row >= p->edit_row) outer.refused = "a suppression aims past the edit";
+    vec_push(&sup, s);
+  }
   DiagList mid = {0};
   TSNode lroot = ts_tree_root_node(tree);
-  if (same) {
-    engine__collect(self, cfg, sem, lroot, &doc->base_sup, &mid, info);
+  if (same && !outer.refused) {
+    outer.renumber = true;
+    engine__collect(self, cfg, sem, lroot, &sup, &mid, info);
     if (mid.len) diag_list_sort(&mid), engine__dedupe(&mid, 0);
   }
-  bool ok = same && !outer.refused;
+  vec_free(&sup);
+  suppress_free(&own);
+  bool ok = same && !outer.refused && region__merge(doc, p, re, &mid, out);
   if (ok) {
-    region__merge(doc, p, re, &mid, out);
     info->syntax_errors = doc->base_info.syntax_errors;
     info->first_error = doc->base_info.first_error;
     if (ts_node_has_error(lroot)) engine__first_error(lroot, info);
@@ -323,5 +379,6 @@ const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, co
   diag_list_free(&mid);
   sem_free(sem);
   ts_tree_delete(tree);
-  return ok ? NULL : !same ? "effects on the rest of the file changed" : outer.refused;
+  return ok ? NULL : !same ? "effects on the rest of the file changed" : outer.refused ? outer.refused
+                                                                                      : "a line number in a message moved ambiguously";
 }

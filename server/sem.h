@@ -56,6 +56,11 @@ typedef struct SemOuter {
   uint32_t from, to;   /* the region in base coordinates; the region model's text starts at `from` too */
   int func;            /* base function around the region, -1 at module level */
   const char *refused; /* why the region model gave up (static text), NULL while it holds */
+  /* lines added (or removed, < 0) by the edits: base lines after edit_line move by line_delta in
+   * what the region model writes while renumber is set (findings, not effects) */
+  int32_t line_delta;
+  uint32_t edit_line;
+  bool renumber;
 } SemOuter;
 #define SEM_OUTER_FUNC(i) (-2 - (i))
 
@@ -105,6 +110,10 @@ Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const
  * other code names): one string per effect, appended to out (owned). Equal lists before and after an
  * edit mean the rest of the file's findings stand. */
 void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out);
+/* `text` written against the base with its "line N" outside `code` moved for an edit that added
+ * delta lines at base line `edit_line`: N > edit_line becomes N + delta. NULL when that cannot be
+ * told (N == edit_line holds text from before and after the edit; unpaired backticks). Owned. */
+char *sem_region_renumber(const char *text, uint32_t edit_line, int32_t delta);
 
 /* Canonical path of an expression: "fs.readFileSync", "fs.promises.readFile", "child_process.execSync",
  * "process", "new:events", "pkg:./db" … or NULL when it does not resolve. Owned by the caller. */

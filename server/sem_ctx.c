@@ -456,9 +456,14 @@ static void ctx__name(const Sem *self, int f, StrBuf *b) {
   else strbuf_printf(b, "the function at line %u", sem__line(fn->node));
 }
 
-char *sem_context_note(const Sem *self, uint32_t byte) {
+/* The note; *base_from: where text written by the base model begins in it (SIZE_MAX: nowhere). */
+static char *ctx__note(const Sem *self, uint32_t byte, size_t *base_from) {
   int f = sem_func_at(self, byte);
-  if (f < 0 && self->outer) return sem_context_note(self->outer->base, self->outer->from);
+  if (f < 0 && self->outer) {
+    *base_from = 0;
+    size_t ignored;
+    return ctx__note(self->outer->base, self->outer->from, &ignored);
+  }
   StrBuf b = {0};
   if (f < 0) {
     strbuf_puts(&b, "module top level: runs once, at start-up");
@@ -491,8 +496,31 @@ char *sem_context_note(const Sem *self, uint32_t byte) {
     }
     ctx__name(model, g, &b);
     g = gf->via;
-    if (g < 0 && model->outer) g = model->outer->func, model = model->outer->base;
+    if (g < 0 && model->outer) {
+      g = model->outer->func, model = model->outer->base;
+      if (*base_from == SIZE_MAX) *base_from = b.len;
+    }
   }
   if (fn->ctx == CTX_STARTUP) strbuf_puts(&b, ", called only from the module's top level");
+  return strbuf_steal(&b);
+}
+
+char *sem_context_note(const Sem *self, uint32_t byte) {
+  size_t base_from = SIZE_MAX;
+  char *note = ctx__note(self, byte, &base_from);
+  SemOuter *o = self->outer;
+  if (!o || !o->renumber || !o->line_delta || base_from == SIZE_MAX) return note;
+  /* a region model's chain went on in the base: its line numbers are the base's */
+  char *tail = sem_region_renumber(note + base_from, o->edit_line, o->line_delta);
+  if (!tail) {
+    if (!o->refused) o->refused = "a line number in a message could be before or after the edit";
+    return note;
+  }
+  note[base_from] = '\0';
+  StrBuf b = {0};
+  strbuf_puts(&b, note);
+  strbuf_puts(&b, tail);
+  free(tail);
+  free(note);
   return strbuf_steal(&b);
 }

@@ -187,8 +187,17 @@ void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out) {
   }
   for (size_t i = 0; i < self->comments.len; i++) { /* suppressions */
     SemRange c = self->comments.items[i];
-    if (region__in(c.start, from, to) && memmem(self->src + c.start, c.end - c.start, "looplens", 8))
-      region__push(out, 'M', self->src + c.start, c.end - c.start);
+    if (!region__in(c.start, from, to) || !memmem(self->src + c.start, c.end - c.start, "looplens", 8)) continue;
+    /* and the line breaks up to the code after it: a suppression hides findings by line */
+    unsigned breaks = 0;
+    for (size_t k = c.end; k < self->len; k++) {
+      char ch = self->src[k];
+      if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') break;
+      breaks += ch == '\n';
+    }
+    StrBuf b = {0};
+    strbuf_printf(&b, "M:%u:%.*s", breaks, (int)(c.end - c.start > 200 ? 200 : c.end - c.start), self->src + c.start);
+    vec_push(out, strbuf_steal(&b));
   }
   region__control(self, ts_tree_root_node(self->tree), from, to, out);
   for (size_t i = 0; i < self->worker_refs.len; i++)
@@ -216,4 +225,30 @@ void sem_region_effects(Sem *self, uint32_t from, uint32_t to, StrVec *out) {
      * calls, so only plain values are answered here */
     if (self->outer && !region__plain_value(d)) self->outer->refused = "a name the region declares is used outside it";
   }
+}
+
+char *sem_region_renumber(const char *text, uint32_t edit_line, int32_t delta) {
+  size_t ticks = 0;
+  for (const char *p = text; *p; p++) ticks += *p == '`';
+  if (ticks % 2) return NULL;
+  StrBuf b = {0};
+  strbuf_puts(&b, "");
+  bool code = false;
+  for (const char *p = text; *p;) {
+    if (*p == '`') code = !code;
+    bool word_start = p == text || !region__ident_char(p[-1]);
+    if (!code && word_start && !strncmp(p, "line ", 5) && p[5] >= '0' && p[5] <= '9') {
+      char *end;
+      unsigned long n = strtoul(p + 5, &end, 10);
+      if (n == edit_line || (n > edit_line && (long)n + delta < 1)) {
+        strbuf_free(&b);
+        return NULL;
+      }
+      strbuf_printf(&b, "line %ld", n > edit_line ? (long)n + delta : (long)n);
+      p = end;
+      continue;
+    }
+    strbuf_putc(&b, *p++);
+  }
+  return strbuf_steal(&b);
 }

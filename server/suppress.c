@@ -43,7 +43,7 @@ void suppress_collect(const Sem *sem, Suppressions *out) {
       (void)col;
       for (const char *p = sem->src; p < sem->src + c.end; p++) /* row of the comment's end */
         if (*p == '\n') row++;
-      Suppression sup = {.row = row + (k == 0 ? 1 : 0), .whole_file = k == 2,
+      Suppression sup = {.row = row + (k == 0 ? 1 : 0), .at = c.start, .whole_file = k == 2,
                          .rules = suppress__rules(at + n, end)};
       vec_push(out, sup);
       break;

@@ -7,7 +7,12 @@
 #include <stdint.h>
 #include "sem.h"
 
-typedef struct { uint32_t row; bool whole_file; char *rules; /* comma-separated, NULL = all */ } Suppression;
+typedef struct {
+  uint32_t row;   /* the row it hides findings on */
+  uint32_t at;    /* where the comment starts (byte) */
+  bool whole_file;
+  char *rules;    /* comma-separated, NULL = all */
+} Suppression;
 typedef Vec(Suppression) Suppressions;
 
 void suppress_collect(const Sem *sem, Suppressions *out);

@@ -83,6 +83,14 @@ static void edit_and_check(Analyzer *an, const Config *cfg, EngineDoc *doc, Text
   analyzer_run_doc(an, cfg, doc, t->s, t->len, out, NULL);
 }
 
+/* Why keystrokes were checked whole, counted (printed at the end). */
+static struct { const char *why; unsigned long n; } reasons[32];
+static void tally(const char *why) {
+  size_t i = 0;
+  while (i < 32 && reasons[i].why && strcmp(reasons[i].why, why)) i++;
+  if (i < 32) reasons[i].why = why, reasons[i].n++;
+}
+
 /* For --explain: the line being edited and both lists of findings. */
 static void explain(const Text *t, size_t at, const DiagList *got, const DiagList *want) {
   const char *dump = getenv("TEST_REGION_DUMP"); /* a path: the text that differed, to replay by hand */
@@ -171,6 +179,7 @@ int main(int argc, char **argv) {
         EngineRegionStats after = engine_doc_stats(doc);
         bool by_region = after.region > before.region;
         region += by_region;
+        if (!by_region && after.fallback) tally(after.fallback);
         diag_list_clear(&want);
         AnalyzeInfo info;
         analyzer_run(an, cfg, t.s, t.len, &want, &info);
@@ -193,6 +202,7 @@ int main(int argc, char **argv) {
     free(t.s);
   }
   double pct = keys ? 100.0 * region / keys : 0;
+  for (size_t i = 0; i < 32 && reasons[i].why; i++) printf("  checked whole %lu times: %s\n", reasons[i].n, reasons[i].why);
   printf("%lu keystrokes, %lu compared with a whole-file analysis (text parses), %lu (%.1f%%) checked by region, "
          "%lu differences\n", keys, compared, region, pct, failures);
   analyzer_free(an);
