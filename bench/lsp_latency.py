@@ -4,6 +4,7 @@
     bench/lsp-peers.sh                       # once: quick-lint-js, oxlint, ast-grep into bench/peers/
     python3 bench/lsp_latency.py             # everything, default settings (~10 min)
     python3 bench/lsp_latency.py --servers looplens,quick-lint-js --runs 7 --only latency
+    python3 bench/lsp_latency.py --edit enter --only latency   # Enter / Backspace instead of typing
     python3 bench/lsp_latency.py --help      # every knob
 
 A server that is missing or does not answer `initialize` is reported as SKIPPED in the header and
@@ -23,8 +24,10 @@ repeats the exact command line, the machine's load and each server's version:
    machine's noise falls on all of them alike. Reported: p50 and p99 per run, their median over the
    runs and the spread (min-max), the pooled p50/p99/max, the server's CPU time per keystroke
    (steadier than wall time on a loaded machine), the same samples split by whether the document
-   parses after the keystroke (node decides), and the costliest keystroke. Publishes that never
-   come, come for an older version first, or come twice are counted and printed as notes.
+   parses after the keystroke (node decides), and the costliest keystroke. With `--edit enter` the
+   keystrokes are a line break inserted at that place and removed again (lines added and removed:
+   every line number after it moves). Publishes that never come, come for an older version first,
+   or come twice are counted and printed as notes.
 2. Cold start: spawn -> `initialize` response, median of `--cold-runs`, interleaved.
 3. Resident memory: VmRSS (process and its descendants) of a server after `initialize`, and
    after opening 1, 100 and 1,000 distinct ~500-line documents (nodemon's run.js cut at a
@@ -387,16 +390,36 @@ def prepare_file(path, anchor):
     return "\n".join(lines), i + 1, len(indent)
 
 
-def keystrokes(total, col):
-    """[(start char, end char, inserted text)] on the typing line: the statement typed, then
-    backspaced, again and again. All ASCII, so columns are the same in every encoding."""
+EDIT = "type"   # or "enter": --edit
+
+
+def cycle_length():
+    return 2 if EDIT == "enter" else 2 * len(STATEMENT)
+
+
+def keystrokes(total, col, line_no=0):
+    """[((line, char), (line, char), inserted text)]: the statement typed on the typing line, then
+    backspaced, again and again (--edit enter: a line break inserted at the typing position, then
+    removed). All ASCII, so columns are the same in every encoding."""
     out = []
     while len(out) < total:
+        if EDIT == "enter":
+            out.append(((line_no, col), (line_no, col), "\n"))
+            out.append(((line_no, col), (line_no + 1, 0), ""))
+            continue
         for i, ch in enumerate(STATEMENT):
-            out.append((col + i, col + i, ch))
+            out.append(((line_no, col + i), (line_no, col + i), ch))
         for i in reversed(range(len(STATEMENT))):
-            out.append((col + i, col + i + 1, ""))
+            out.append(((line_no, col + i), (line_no, col + i + 1), ""))
     return out[:total]
+
+
+def apply_edit(text, start, end, ins):
+    """The text with [start, end) ((line, char) pairs, ASCII) replaced by ins."""
+    lines = text.split("\n")
+    a = sum(len(x) + 1 for x in lines[:start[0]]) + start[1]
+    b = sum(len(x) + 1 for x in lines[:end[0]]) + end[1]
+    return text[:a] + ins + text[b:]
 
 
 PARSE_CHECK = r"""
@@ -418,7 +441,7 @@ def cycle_states(file_path, anchor):
     lines = text.split("\n")
     current = lines[line_no]
     states = []
-    for c0, c1, ins in keystrokes(2 * len(STATEMENT), col):
+    for (_, c0), (_, c1), ins in keystrokes(2 * len(STATEMENT), col):
         current = current[:c0] + ins + current[c1:]
         states.append(current)
     return "\n".join(lines[:line_no]) + "\n", "\n" + "\n".join(lines[line_no + 1:]), states
@@ -440,10 +463,7 @@ def parses(file_path, anchor):
 
 def typing_run(name, spec, file_path, anchor, args):
     text, line_no, col = prepare_file(file_path, anchor)
-    lines = text.split("\n")
-    before = "\n".join(lines[:line_no]) + "\n"
-    after = "\n" + "\n".join(lines[line_no + 1:])
-    current = lines[line_no]
+    doc = text
     root = spec.get("root") or args.workspace
     uri = path_uri(os.path.join(root, "bench-" + os.path.basename(file_path)))
     res = {"samples": [], "cycle_pos": [], "sent": 0, "missing": 0, "stale": 0, "extra": 0, "versionless": 0,
@@ -467,18 +487,18 @@ def typing_run(name, spec, file_path, anchor, args):
         missed_in_a_row = 0
         cpu0 = None
         gap = args.gap_ms / 1e3
-        for k, (c0, c1, ins) in enumerate(keystrokes(args.warmup + args.keystrokes, col)):
+        for k, (p0, p1, ins) in enumerate(keystrokes(args.warmup + args.keystrokes, col, line_no)):
             if k == args.warmup:
                 cpu0 = proc_tree_cpu(srv.proc.pid)
             version += 1
-            current = current[:c0] + ins + current[c1:]
+            doc = apply_edit(doc, p0, p1, ins)
             params = {"textDocument": {"uri": uri, "version": version}}
             if srv.sync_kind == 2:
-                params["contentChanges"] = [{"range": {"start": {"line": line_no, "character": c0},
-                                                       "end": {"line": line_no, "character": c1}},
+                params["contentChanges"] = [{"range": {"start": {"line": p0[0], "character": p0[1]},
+                                                       "end": {"line": p1[0], "character": p1[1]}},
                                              "text": ins}]
             else:
-                params["contentChanges"] = [{"text": before + current + after}]
+                params["contentChanges"] = [{"text": doc}]
             t0 = srv.notify("textDocument/didChange", params)
             res["sent"] += 1
             deadline = t0 + args.timeout
@@ -512,7 +532,7 @@ def typing_run(name, spec, file_path, anchor, args):
             missed_in_a_row = 0
             if k >= args.warmup:
                 res["samples"].append((t1 - t0) * 1e3)
-                res["cycle_pos"].append(k % (2 * len(STATEMENT)))
+                res["cycle_pos"].append(k % cycle_length())
             settle(srv, uri, gap, res)
         if res["samples"] and cpu0 is not None and srv.proc.poll() is None:
             res["cpu_ms_per_key"] = (proc_tree_cpu(srv.proc.pid) - cpu0) * 1e3 / len(res["samples"])
@@ -722,7 +742,7 @@ def table(headers, rows):
 
 
 def main():
-    global STATEMENT
+    global STATEMENT, EDIT
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--servers", default="looplens,quick-lint-js,oxlint,ast-grep",
@@ -733,6 +753,9 @@ def main():
     ap.add_argument("--runs", type=int, default=5, help="typing runs per server and file (5)")
     ap.add_argument("--statement", default=STATEMENT,
                     help="what gets typed (ASCII, one line); default: %(default)r")
+    ap.add_argument("--edit", choices=["type", "enter"], default="type",
+                    help="type: the statement key by key (default); enter: a line break inserted at the "
+                         "typing position and removed, again and again")
     ap.add_argument("--gap-ms", type=float, default=10.0,
                     help="pause after each keystroke's publish before the next keystroke (10 ms)")
     ap.add_argument("--cold-runs", type=int, default=20, help="cold starts per server (20)")
@@ -752,6 +775,7 @@ def main():
     if not args.statement or not args.statement.isascii() or "\n" in args.statement:
         raise SystemExit("lsp_latency: --statement must be one line of ASCII")
     STATEMENT = args.statement
+    EDIT = args.edit
     args.peers = os.path.abspath(args.peers)
     args.looplens = os.path.abspath(args.looplens)
     parts = set(p.strip() for p in args.only.split(",") if p.strip())
@@ -782,9 +806,10 @@ def main():
     print("# machine: %s, %d cores, load average %.2f %.2f %.2f at start; %s" % (
         platform.platform(), os.cpu_count() or 0, load[0], load[1], load[2],
         time.strftime("%Y-%m-%d %H:%M:%S")))
-    print("# typing: %r, %d measured + %d warm-up keystrokes per run, %d runs, %.0f ms between "
-          "keystrokes, timeout %.0f s" % (STATEMENT, args.keystrokes, args.warmup, args.runs,
-                                          args.gap_ms, args.timeout))
+    print("# typing: %s, %d measured + %d warm-up keystrokes per run, %d runs, %.0f ms between "
+          "keystrokes, timeout %.0f s" % (repr(STATEMENT) if EDIT == "type" else
+                                          "a line break inserted and removed (--edit enter)",
+                                          args.keystrokes, args.warmup, args.runs, args.gap_ms, args.timeout))
     available = {}
     for name in dict.fromkeys(wanted + args.cold_servers.split(",") + args.mem_servers.split(",")):
         if not name:
@@ -831,7 +856,8 @@ def latency(args, files, servers, specs, raw):
         return
     print("\n## didChange -> publishDiagnostics while typing, ms")
     results = {(s, f): [] for s in servers for f in files}
-    parse_maps = {f: parses(os.path.join(args.corpus, FILES[f][0]), FILES[f][1]) for f in files}
+    parse_maps = {f: parses(os.path.join(args.corpus, FILES[f][0]), FILES[f][1]) if EDIT == "type" else None
+                  for f in files}
     for run in range(args.runs):
         for f in files:
             rel, anchor = FILES[f]
@@ -908,7 +934,7 @@ def latency(args, files, servers, specs, raw):
         table(["file", "server", "parses p50", "p99", "n", "syntax error p50", "p99", "n"], rows)
     # which document states cost the most (median over every sample of that keystroke)
     rows = []
-    for f in files:
+    for f in (files if EDIT == "type" else []):
         _, _, states = cycle_states(os.path.join(args.corpus, FILES[f][0]), FILES[f][1])
         for s in servers:
             by = {}
