@@ -30,8 +30,8 @@ int cli_lsp(int argc, char **argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN); /* a vanished client is a write error, not a crash */
-  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16, .trace = getenv("LOOPLENS_LSP_TRACE") != NULL, .region_check = lsp__region_check_env(),
-                 .max_trees = 16, .max_bases = 8};
+  LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16, .trace = getenv("LOOPLENS_LSP_TRACE") != NULL,
+                 .region_check = lsp__region_check_env(), .max_trees = 16, .max_bases = 8};
   s.rules = cli_load_rules(dirs.items, dirs.len);
   vec_free(&dirs);
   if (!s.rules) return 2;

@@ -1,17 +1,11 @@
 /* engine.c: parse → semantic model → one query run → predicates → suppressions → severities. */
 #include "engine_private.h"
-#include "looplens/strbuf.h"
-#include "query.h"
-#include "sem.h"
-#include "suppress.h"
 #include "syms.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 const TSLanguage *tree_sitter_javascript(void);
-
-
 
 Engine *engine_new(const RuleSet *rules, LlError *err) {
   Engine *self = calloc(1, sizeof *self);
@@ -64,7 +58,6 @@ double engine__ms(void) {
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
-
 
 /* Fills {capture}, {resolved}, {detail} and {context} in a rule's message template. */
 static char *engine__message(const Rule *rule, Match *m, const char *note) {
@@ -123,12 +116,11 @@ void engine__first_error(TSNode root, AnalyzeInfo *info) {
   info->syntax_errors = 1;
 }
 
-
 static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
                             AnalyzeInfo *info);
 
 void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
-                            DiagList *out, AnalyzeInfo *info) {
+                     DiagList *out, AnalyzeInfo *info) {
   const CompiledQuery *cq = &self->engine->cq;
   /* Run the query only at the nodes its patterns can start at (collected by the semantic walk),
    * without descending: one tree traversal instead of two. */
@@ -222,7 +214,6 @@ void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len
   ts_tree_delete(tree);
 }
 
-
 EngineDoc *engine_doc_new(void) {
   EngineDoc *self = calloc(1, sizeof *self);
   if (!self) abort();
@@ -315,7 +306,6 @@ static void engine__keep_base(EngineDoc *doc, const Config *cfg, const char *src
   doc->base_cfg = cfg;
 }
 
-
 /* Appends copies of diags[0..n) to out, their bytes moved by delta. */
 void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delta) {
   for (size_t i = 0; i < n; i++) {
@@ -327,7 +317,6 @@ void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delt
     vec_push(out, d);
   }
 }
-
 
 void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
                       AnalyzeInfo *info) {

@@ -24,8 +24,8 @@ typedef struct RegionPlan RegionPlan; /* engine_region.c */
 
 struct EngineDoc {
   TSTree *tree; /* the tree of the text last analysed whole, with the edits since applied */
-  /* The base: that whole-file analysis, kept so that an edit confined to a run of statements is
-   * re-checked alone (engine_region.c). Kept only for documents being edited. */
+  /* The base: the last whole-file analysis of a text that parsed, kept so that an edit confined to
+   * a run of statements is re-checked alone (engine_region.c). The server caps how many keep one. */
   TSTree *base_tree;
   char *base_src;
   size_t base_len;
@@ -43,7 +43,7 @@ struct EngineDoc {
   bool fx_known;
   RegionPlan *plan; /* the run around the span, while the span stays (owned) */
   EngineRegionStats stats;
-  bool region_check; /* opt-in while the region check is proven against whole-file analysis */
+  bool region_check; /* re-check edited statements alone (the language server turns it on) */
 };
 
 double engine__ms(void);

@@ -1,9 +1,10 @@
 /* engine_region.c: the region re-check. When every edit since a document's last whole-file analysis
  * (the base) lies in one run of statements of one statement list, that run is parsed and modelled
- * alone against the base model, and the base's findings elsewhere are kept, when that is provably
- * the same as analysing the whole file: the same lines, no loop around the run, no syntactic join
- * with its neighbours, and the same effects on the rest of the file before and after the edit
- * (sem_region_effects). tests/unit/test_region.c checks it keystroke by keystroke. */
+ * alone against the base model, and the base's findings elsewhere are kept (moved, their line
+ * numbers renumbered), when that is provably the same as analysing the whole file: no loop around
+ * the run, no syntactic join with its neighbours, and the same effects on the rest of the file
+ * before and after the edit (sem_region_effects). tests/unit/test_region.c checks it keystroke by
+ * keystroke. */
 #include "engine_private.h"
 #include "syms.h"
 #include <ctype.h>
@@ -182,7 +183,9 @@ static void region__plan_base(const EngineDoc *doc, uint32_t cs, uint32_t ce_old
   const char *nl = memchr(bsrc + ce_old, '\n', doc->base_len - ce_old);
   p->row_end = nl ? (uint32_t)(nl - bsrc) : (uint32_t)doc->base_len;
   for (p->row_start = ce_old; p->row_start > 0 && bsrc[p->row_start - 1] != '\n';) p->row_start--;
-  for (const char *q = bsrc; (q = memchr(q, '\n', (size_t)(bsrc + p->row_start - q))) != NULL; q++) p->edit_row++;
+  /* that row's number: the run's start row plus the line breaks between */
+  p->edit_row = p->rs_pt.row;
+  for (uint32_t i = p->rs; i < p->row_start; i++) p->edit_row += bsrc[i] == '\n';
 }
 
 /* What depends on the new text: NULL, or why the run cannot be checked alone. */
@@ -270,7 +273,23 @@ static bool region__same_effects(EngineDoc *doc, Sem *sem, uint32_t rs, uint32_t
   return same;
 }
 
-/* The base's findings before the run, the run's own (taken from mid), the base's after it, moved. */
+/* The suppressions for the run's findings: the run's own comments, read from it (*own owns them),
+ * and the base's outside it (borrowed), in base rows: those after it moved with the lines. One
+ * before it aimed past the edit's row would now hit another line: the region model gives up. */
+static void region__suppressions(const EngineDoc *doc, const RegionPlan *p, const Sem *sem, uint32_t re,
+                                 Suppressions *own, Suppressions *sup, SemOuter *outer) {
+  suppress_collect(sem, own);
+  for (size_t i = 0; i < own->len; i++) vec_push(sup, own->items[i]);
+  for (size_t i = 0; i < doc->base_sup.len; i++) {
+    Suppression s = doc->base_sup.items[i];
+    if (s.at >= p->rs && s.at < re) continue;
+    if (s.at >= re && !s.whole_file) s.row = (uint32_t)((int64_t)s.row + p->line_delta);
+    else if (p->line_delta && !s.whole_file && s.row >= p->edit_row && !outer->refused)
+      outer->refused = "a suppression aims past the edit";
+    vec_push(sup, s);
+  }
+}
+
 /* Moves the line numbers in a kept finding's texts; false when one cannot be told. */
 static bool region__renumber(Diag *d, const RegionPlan *p) {
   if (!p->line_delta) return true;
@@ -349,18 +368,8 @@ const char *engine__region(Analyzer *self, const Config *cfg, EngineDoc *doc, co
                             cq->symbol_count, &outer);
   /* effects compare in the base's line numbers; findings are written in the new ones */
   bool same = region__same_effects(doc, sem, p->rs, re);
-  /* Suppressions: the run's own comments, read from it; the base's outside it, in base rows: those
-   * after it moved with the lines. One before it aimed past the edit's row would now hit another line. */
   Suppressions sup = {0}, own = {0};
-  suppress_collect(sem, &own);
-  for (size_t i = 0; i < own.len; i++) vec_push(&sup, own.items[i]);
-  for (size_t i = 0; i < doc->base_sup.len && same && !outer.refused; i++) {
-    Suppression s = doc->base_sup.items[i]; /* borrows the base's strings */
-    if (s.at >= p->rs && s.at < re) continue;
-    if (s.at >= re && !s.whole_file) s.row = (uint32_t)((int64_t)s.row + p->line_delta);
-    else if (p->line_delta && !s.whole_file && s.row >= p->edit_row) outer.refused = "a suppression aims past the edit";
-    vec_push(&sup, s);
-  }
+  if (same) region__suppressions(doc, p, sem, re, &own, &sup, &outer);
   DiagList mid = {0};
   TSNode lroot = ts_tree_root_node(tree);
   if (same && !outer.refused) {

@@ -15,25 +15,6 @@ static bool starve__reaches(const Sem *sem, int from, int to, int depth) {
   return false;
 }
 
-/* Does `n` contain a node of symbol `sym`, not looking inside nested functions? */
-static bool starve__contains(TSNode n, SymId sym, SymId also) {
-  TSTreeCursor cur = ts_tree_cursor_new(n);
-  bool found = false;
-  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok && !found;) {
-    TSNode c = ts_tree_cursor_current_node(&cur);
-    if (node_is(c, sym) || node_is(c, also)) found = true;
-    else if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
-    while (!found && !ts_tree_cursor_goto_next_sibling(&cur)) {
-      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
-        ok = false;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cur);
-  return found;
-}
-
 /* Is the call only reached behind a condition inside function `g`: an if/ternary/switch/&&/||
  * around it, or an early `if (…) return` before it? Drain loops look like that. */
 static bool starve__conditional(const Sem *sem, TSNode call, int g) {
@@ -56,7 +37,7 @@ static bool starve__conditional(const Sem *sem, TSNode call, int g) {
   for (uint32_t i = 0; i < k; i++) {
     TSNode s = ts_node_named_child(body, i);
     if (ts_node_start_byte(s) >= ts_node_start_byte(stmt)) break;
-    if (node_is(s, S_if_statement) && starve__contains(s, S_return_statement, S_return_statement)) return true;
+    if (node_is(s, S_if_statement) && sem_contains(s, S_return_statement, S_return_statement)) return true;
   }
   return false;
 }
@@ -131,8 +112,7 @@ bool pred_async_self_chain(const Pred *p, Match *m) {
   if (ts_node_is_null(call) || !node_is(call, S_call_expression)) return false;
   const SemFunc *around = sem_func_around(m->sem, ts_node_start_byte(call));
   if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
-  int g = sem_func_at(m->sem, ts_node_start_byte(call));
-  if (g < 0) return false;
+  int g = (int)(around - m->sem->funcs.items); /* a whole-file model: the function is its own */
   int t = sem_func_of(m->sem, node_field(call, F_function));
   if (t < 0 || !starve__reaches(m->sem, t, g, 3)) return false;
   bool settled = true;
@@ -210,7 +190,7 @@ bool pred_async_spin_loop(const Pred *p, Match *m) {
   bool settled = true;
   int n = starve__awaits(m->sem, node_field(loop, F_body), (TSNode){0}, &settled);
   if (n == 0 || !settled) return false;
-  bool exits = starve__contains(node_field(loop, F_body), S_break_statement, S_return_statement);
+  bool exits = sem_contains(node_field(loop, F_body), S_break_statement, S_return_statement);
   m->demote = exits;
   m->anchor = ts_node_child(loop, 0); /* the `while` / `for` / `do` keyword: one line, not the whole loop */
   if (n == 1)

@@ -195,8 +195,6 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
   return kind;
 }
 
-char *sem_context_note(const Sem *self, uint32_t byte);
-
 /* sem_region_effects at work: a call or registration reaching a function outside [fx_from, fx_to)
  * (or outside the region, for a region model) is an effect; nothing is recorded. A caller inside
  * the range comes with its context, recurrence and chain: they flow on into the function reached. */

@@ -2,6 +2,7 @@
 #ifndef LOOPLENS_SEM_PRIVATE_H
 #define LOOPLENS_SEM_PRIVATE_H
 #include "sem.h"
+#include "syms.h"
 
 void sem__note_call(Sem *self, TSNode call);
 void sem__note_export(Sem *self, TSNode export_statement);
@@ -16,5 +17,7 @@ uint32_t sem__line(TSNode n); /* 1-based */
 /* Is d one of this model's own declarations (not the base's, seen through a region model)? */
 bool sem__owns_decl(const Sem *self, const SemDecl *d);
 void sem__containers_free(Sem *self);
+/* Is a node of type sym or also under n, not looking into nested functions? */
+bool sem_contains(TSNode n, SymId sym, SymId also);
 
 #endif

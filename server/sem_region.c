@@ -96,23 +96,6 @@ static bool region__plain_value(const SemDecl *d) {
   return false;
 }
 
-static bool region__has_return(TSNode n) {
-  TSTreeCursor cur = ts_tree_cursor_new(n);
-  bool found = false;
-  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok && !found;) {
-    TSNode c = ts_tree_cursor_current_node(&cur);
-    if (node_is(c, S_return_statement)) found = true;
-    else if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
-    while (!found && !ts_tree_cursor_goto_next_sibling(&cur))
-      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
-        ok = false;
-        break;
-      }
-  }
-  ts_tree_cursor_delete(&cur);
-  return found;
-}
-
 /* Control that code after the region in the same function feels: an `if (…) return` among the
  * region's own statements (what follows then runs only while a condition holds), and the awaits at
  * the region's function level, settled or not (whether a function ever waits on I/O). And a
@@ -127,7 +110,7 @@ static void region__control(Sem *self, TSNode n, uint32_t from, uint32_t to, Str
   if (inside && node_is(n, S_if_statement)) {
     TSNode p = ts_node_parent(n);
     bool level = ts_node_is_null(ts_node_parent(p)) || ts_node_start_byte(p) < from || ts_node_end_byte(p) > to;
-    if (level && region__has_return(n)) region__push(out, 'C', "if-return", 9);
+    if (level && sem_contains(n, S_return_statement, S_return_statement)) region__push(out, 'C', "if-return", 9);
   }
   TSTreeCursor cur = ts_tree_cursor_new(n);
   for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {

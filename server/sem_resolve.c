@@ -336,3 +336,21 @@ bool sem_await_settled(Sem *sem, TSNode aw) {
   }
   return false;
 }
+
+bool sem_contains(TSNode n, SymId sym, SymId also) {
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  bool found = false;
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok && !found;) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    if (node_is(c, sym) || node_is(c, also)) found = true;
+    else if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!found && !ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
+        ok = false;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  return found;
+}
