@@ -99,8 +99,10 @@ int main(int argc, char **argv) {
   if (jobs < 1 || jobs > 64) jobs = 2;
   FileList list = {0};
   LlError err;
-  for (; a < argc; a++)
-    if (walk_path(argv[a], &list, &err) < 0) fprintf(stderr, "%s: %s\n", err.path, err.text);
+  WalkNotes notes = {0};
+  for (; a < argc; a++) walk_path(argv[a], &list, &notes);
+  for (size_t i = 0; i < notes.len; i++) fprintf(stderr, "%s: %s\n", notes.items[i].path, notes.items[i].text);
+  vec_free(&notes);
   FileData *files = calloc(list.len + 1, sizeof *files);
   size_t bytes = 0, n = 0;
   for (size_t i = 0; i < list.len; i++)

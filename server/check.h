@@ -7,7 +7,7 @@
 #include "looplens/diag.h"
 #include "looplens/rule.h"
 
-typedef enum { NOTE_SKIPPED, NOTE_SYNTAX, NOTE_ENCODING, NOTE_IO } NoticeKind;
+typedef enum { NOTE_SKIPPED, NOTE_SYNTAX, NOTE_ENCODING, NOTE_IO, NOTE_CONFIG } NoticeKind;
 
 typedef struct {
   NoticeKind kind;

@@ -25,6 +25,7 @@ static const char check__usage[] =
     "  --rules-dir DIR          also load the rule pack in DIR (repeatable)\n"
     "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default warning)\n"
     "  --max-size BYTES         skip files larger than this (default 4194304)\n"
+    "  --max-tokens N           skip files with more tokens than this (default 1500000)\n"
     "  --jobs N                 worker threads (default: one per core)\n"
     "  --color auto|always|never\n"
     "Directories are searched for .js .mjs .cjs .jsx files, skipping node_modules and, inside a git\n"
@@ -34,13 +35,14 @@ typedef struct {
   const char *format, *config_path, *color;
   Vec(char *) rule_dirs;
   Severity fail_on;
-  size_t max_size;
+  size_t max_size, max_tokens;
   int jobs;
 } CheckOptions;
 
 typedef struct {
   char *path;        /* the config file (owned) or NULL for defaults */
-  Config *config;
+  Config *config;    /* NULL when it failed to load */
+  LlError error;     /* why it failed */
 } ConfigCacheEntry;
 typedef Vec(ConfigCacheEntry) ConfigCache;
 
@@ -49,7 +51,7 @@ typedef struct {
   FileResult *files;
   const Config **configs;
   size_t n;
-  size_t max_size;
+  size_t max_size, max_tokens;
   const size_t *order; /* largest files first, so one big file does not finish last on one core */
   bool keep_source;    /* text output on a terminal shows code frames */
   atomic_size_t next;
@@ -71,6 +73,7 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, size_t ma
   LlError err = {0};
   int rc = file_read_limited(f->path, max_size, &data, &err);
   if (rc == -2) return check__notice(f, NOTE_SKIPPED, 0, 0, "%s", err.text);
+  if (rc == -3) return check__notice(f, NOTE_SKIPPED, 0, 0, "%s; skipped", err.text);
   if (rc < 0) return check__notice(f, NOTE_IO, 0, 0, "%s", err.text);
   f->src = data.data;
   f->len = data.len;
@@ -85,6 +88,12 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, size_t ma
   if (f->len > UINT32_MAX / 2) return check__notice(f, NOTE_SKIPPED, 0, 0, "too large to parse; skipped");
   AnalyzeInfo info;
   analyzer_run(an, cfg, f->src, f->len, &f->diags, &info);
+  if (info.too_many_tokens)
+    return check__notice(f, NOTE_SKIPPED, 0, 0, "over %zu tokens, the limit that bounds a parse's memory (--max-tokens); skipped",
+                         info.too_many_tokens - 1);
+  if (info.tree_too_big)
+    return check__notice(f, NOTE_SKIPPED, 0, 0, "its syntax tree needs over %zu MiB, the limit on a parse's memory; skipped",
+                         info.tree_too_big >> 20);
   f->suppressed = info.suppressed;
   if (text_has_lone_cr(f->src, f->len)) /* report lines as JavaScript and editors count them */
     for (size_t i = 0; i < f->diags.len; i++) {
@@ -123,6 +132,7 @@ static size_t *check__by_size(const FileResult *files, size_t n) {
 static void *check__worker(void *arg) {
   Work *w = arg;
   Analyzer *an = analyzer_new(w->engine);
+  analyzer_set_limits(an, w->max_tokens, ENGINE_DEFAULT_PARSE_BYTES);
   for (size_t k; (k = atomic_fetch_add(&w->next, 1)) < w->n;) {
     size_t i = w->order[k];
     check__one(an, w->configs[i], &w->files[i], w->max_size);
@@ -140,7 +150,8 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
       {"format", required_argument, 0, 'f'}, {"config", required_argument, 0, 'c'},
       {"rules-dir", required_argument, 0, 'r'}, {"fail-on", required_argument, 0, 'F'},
       {"max-size", required_argument, 0, 'm'}, {"jobs", required_argument, 0, 'j'},
-      {"color", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'}, {0}};
+      {"color", required_argument, 0, 'C'}, {"max-tokens", required_argument, 0, 'T'},
+      {"help", no_argument, 0, 'h'}, {0}};
   optind = 1;
   int li = -1;
   for (int c; (li = -1, c = getopt_long(argc, argv, "hj:", opts, &li)) != -1;) {
@@ -157,10 +168,16 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
         o->max_size = strtoull(optarg, &end, 10);
         if (*end || !o->max_size) goto bad;
         break;
-      case 'j':
-        o->jobs = (int)strtol(optarg, &end, 10);
-        if (*end || o->jobs < 1 || o->jobs > 256) goto bad;
+      case 'T':
+        o->max_tokens = strtoull(optarg, &end, 10);
+        if (*end || !o->max_tokens) goto bad;
         break;
+      case 'j': {
+        long j = strtol(optarg, &end, 10);
+        if (*end || j < 1 || j > 1 << 20) goto bad;
+        o->jobs = (int)j; /* the pool caps the threads it starts */
+        break;
+      }
       case 'h': fputs(check__usage, stdout); return 0;
       default: fputs(check__usage, stderr); return 2;
     }
@@ -186,9 +203,10 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
   return -1;
 }
 
-/* The config for a file: --config, or the nearest .looplens.json above it (loaded once per path). */
+/* The config for a file: --config, or the nearest .looplens.json above it (loaded once per path).
+ * NULL when that config is broken: *bad then points at its error (printed once, when first met). */
 static const Config *check__config_for(const char *file, const RuleSet *rules, ConfigCache *cache,
-                                       Config *fallback, int *failed) {
+                                       const Config *fallback, const LlError **bad) {
   char dir[PATH_MAX];
   snprintf(dir, sizeof dir, "%s", file);
   char *slash = strrchr(dir, '/');
@@ -199,23 +217,39 @@ static const Config *check__config_for(const char *file, const RuleSet *rules, C
   char cwd[PATH_MAX];
   size_t cl = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
   if (cl > 1 && !strncmp(path, cwd, cl) && path[cl] == '/') memmove(path, path + cl + 1, strlen(path + cl + 1) + 1);
-  for (size_t i = 0; i < cache->len; i++)
-    if (!strcmp(cache->items[i].path, path)) {
-      free(path);
-      return cache->items[i].config ? cache->items[i].config : fallback;
-    }
-  LlError err = {0};
-  Config *c = config_load(path, rules, &err);
-  if (!c) {
-    cli_print_error(&err);
-    *failed = 1;
+  size_t i = 0;
+  while (i < cache->len && strcmp(cache->items[i].path, path)) i++;
+  if (i == cache->len) {
+    ConfigCacheEntry e = {.path = path};
+    e.config = config_load(path, rules, &e.error);
+    if (!e.config) cli_print_error(&e.error);
+    vec_push(cache, e);
+  } else {
+    free(path);
   }
-  vec_push(cache, ((ConfigCacheEntry){path, c}));
-  return c ? c : fallback;
+  if (cache->items[i].config) return cache->items[i].config;
+  *bad = &cache->items[i].error;
+  return NULL;
+}
+
+/* Starts up to jobs-1 more workers beside this thread; the pool is sized from the job count. */
+static void check__run_pool(Work *w, int jobs) {
+  enum { MAX_THREADS = 64 }; /* beyond this, memory (one parser and tree each) outgrows any gain */
+  if (jobs > MAX_THREADS) jobs = MAX_THREADS;
+  if ((size_t)jobs > w->n) jobs = w->n ? (int)w->n : 1;
+  pthread_t *tids = calloc((size_t)jobs, sizeof *tids);
+  if (!tids) abort();
+  int started = 0;
+  for (int t = 1; t < jobs; t++)
+    if (pthread_create(&tids[started], NULL, check__worker, w) == 0) started++;
+  check__worker(w);
+  for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+  free(tids);
 }
 
 int cli_check(int argc, char **argv) {
-  CheckOptions o = {.format = "text", .color = "auto", .fail_on = SEV_WARNING, .max_size = 4u << 20};
+  CheckOptions o = {.format = "text", .color = "auto", .fail_on = SEV_WARNING, .max_size = 4u << 20,
+                    .max_tokens = ENGINE_DEFAULT_MAX_TOKENS};
   int rc = check__parse(argc, argv, &o);
   if (rc >= 0) return vec_free(&o.rule_dirs), rc;
   int status = 0;
@@ -229,6 +263,7 @@ int cli_check(int argc, char **argv) {
   FileList files = {0};
   FileResult *results = NULL;
   const Config **configs = NULL;
+  size_t n_results = 0;
   if (!engine) {
     cli_print_error(&err);
     status = 2;
@@ -239,44 +274,55 @@ int cli_check(int argc, char **argv) {
     status = 2;
     goto done;
   }
-  for (int i = optind; i < argc; i++)
-    if (walk_path(argv[i], &files, &err) < 0) {
-      cli_print_error(&err);
-      status = 2;
-    }
-  /* configs and ignore globs, decided on this thread before the workers start */
-  results = calloc(files.len ? files.len : 1, sizeof *results);
-  configs = calloc(files.len ? files.len : 1, sizeof *configs);
+  WalkNotes walk_notes = {0};
+  for (int i = optind; i < argc; i++) walk_path(argv[i], &files, &walk_notes);
+  /* configs and ignore globs, decided on this thread before the workers start; a path that could
+   * not be searched and a file under a broken config become results that hold only a notice */
+  size_t cap = files.len + walk_notes.len + 1;
+  results = calloc(cap, sizeof *results);
+  configs = calloc(cap, sizeof *configs);
   if (!results || !configs) abort();
-  size_t n = 0;
-  int config_failed = 0;
+  size_t n = 0, unchecked = 0;
   for (size_t i = 0; i < files.len; i++) {
-    const Config *c = fixed ? fixed : check__config_for(files.items[i], rules, &cache, defaults, &config_failed);
+    const LlError *bad = NULL;
+    const Config *c = fixed ? fixed : check__config_for(files.items[i], rules, &cache, defaults, &bad);
+    if (!c) {
+      FileResult *f = &results[files.len + unchecked++];
+      f->path = ll_strdup(files.items[i]);
+      check__notice(f, NOTE_CONFIG, 0, 0, "not checked: its configuration %s is invalid (line %d, column %d: %s)",
+                    bad->path, bad->line, bad->column, bad->text);
+      status = 2;
+      continue;
+    }
     char abs[PATH_MAX];
     if (c->dir && realpath(files.items[i], abs) && config_ignores(c, abs)) continue;
     if (!c->dir && config_ignores(c, files.items[i])) continue;
     configs[n] = c;
     results[n++].path = ll_strdup(files.items[i]);
   }
-  if (config_failed) {
+  for (size_t i = 0; i < walk_notes.len; i++) {
+    FileResult *f = &results[files.len + unchecked++];
+    f->path = ll_strdup(walk_notes.items[i].path);
+    check__notice(f, NOTE_IO, 0, 0, "%s", walk_notes.items[i].text);
     status = 2;
-    goto done;
   }
+  vec_free(&walk_notes);
   bool tty = isatty(1);
   size_t *order = check__by_size(results, n);
-  Work w = {.engine = engine, .files = results, .configs = configs, .n = n, .max_size = o.max_size, .order = order,
+  Work w = {.engine = engine, .files = results, .configs = configs, .n = n, .max_size = o.max_size,
+            .max_tokens = o.max_tokens, .order = order,
             .keep_source = tty && strcmp(o.format, "json")};
   atomic_init(&w.next, 0);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  int jobs = o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1);
-  if ((size_t)jobs > n) jobs = n ? (int)n : 1;
-  pthread_t tids[256];
-  int started = 0;
-  for (int t = 1; t < jobs; t++)
-    if (pthread_create(&tids[started], NULL, check__worker, &w) == 0) started++;
-  check__worker(&w);
-  for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
+  check__run_pool(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1));
   free(order);
+  /* the files that hold only a notice go after the checked ones, in the order they were met */
+  if (unchecked && n < files.len) {
+    memmove(&results[n], &results[files.len], unchecked * sizeof *results);
+    memset(&results[n + unchecked], 0, (files.len - n) * sizeof *results);
+  }
+  n += unchecked;
+  n_results = n;
   OutputOptions oo = {.color = !strcmp(o.color, "always") || (!strcmp(o.color, "auto") && tty && !getenv("NO_COLOR")),
                       .frames = tty};
   if (!strcmp(o.format, "json")) check_output_json(stdout, results, n);
@@ -288,7 +334,7 @@ int cli_check(int argc, char **argv) {
       if (results[i].notices.items[k].kind == NOTE_IO) status = 2;
   }
 done:
-  for (size_t i = 0; results && i < files.len; i++) {
+  for (size_t i = 0; results && i < n_results; i++) {
     FileResult *f = &results[i];
     free(f->path);
     free(f->src);

@@ -1,5 +1,6 @@
 /* cli_common.c: what several subcommands share — loading rules, finding the handbook. */
 #include "cli.h"
+#include "termsafe.h"
 #include "looplens/engine.h"
 #include "looplens/strbuf.h"
 #include <limits.h>
@@ -10,8 +11,11 @@
 #include <unistd.h>
 
 void cli_print_error(const LlError *e) {
-  if (e->line) fprintf(stderr, "%s:%d:%d: error: %s\n", e->path, e->line, e->column, e->text);
-  else fprintf(stderr, "%s: error: %s\n", e->path, e->text);
+  TermSafe ts = {0};
+  const char *path = termsafe_str(&ts, e->path), *text = termsafe_str(&ts, e->text);
+  if (e->line) fprintf(stderr, "%s:%d:%d: error: %s\n", path, e->line, e->column, text);
+  else fprintf(stderr, "%s: error: %s\n", path, text);
+  termsafe_free(&ts);
 }
 
 RuleSet *cli_load_rules(char *const *dirs, size_t n) {

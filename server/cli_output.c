@@ -5,11 +5,12 @@
 #include "looplens/rule.h"
 #include "looplens/fileio.h"
 #include "jsonstr.h"
+#include "termsafe.h"
 #include <jansson.h>
 #include <string.h>
 
 const char *notice_kind_name(NoticeKind k) {
-  static const char *const names[] = {"skipped", "syntax-error", "encoding", "io-error"};
+  static const char *const names[] = {"skipped", "syntax-error", "encoding", "io-error", "config-error"};
   return names[k];
 }
 
@@ -17,54 +18,69 @@ static const char *output__sev_color(Severity s) {
   return s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;36m";
 }
 
-/* Prints the flagged line with a caret run under the range (first line of it only). */
+/* Prints the flagged line with a caret run under the range (first line of it only). The line is
+ * printed escaped (termsafe.h), and the carets are placed by the escaped text's columns. */
 static void output__frame(FILE *out, const FileResult *f, const Diag *d, bool color) {
   const char *s = f->src;
   size_t ls = d->start_byte - d->start.column;
-  if (ls > f->len) return;
+  if (ls > f->len || d->start_byte > f->len) return;
   const char *eol = memchr(s + ls, '\n', f->len - ls);
   size_t le = eol ? (size_t)(eol - s) : f->len;
   if (le > ls && s[le - 1] == '\r') le--;
-  fprintf(out, "%6u | %.*s\n       | ", d->start.row + 1, (int)(le - ls), s + ls);
-  for (size_t i = ls; i < d->start_byte && i < le; i++) fputc(s[i] == '\t' ? '\t' : ' ', out);
-  size_t end = d->end.row == d->start.row ? d->end_byte : le;
-  if (color) fputs(output__sev_color(d->severity), out);
-  fputc('^', out);
-  for (size_t i = d->start_byte + 1; i < end && i < le; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80) fputc('~', out);
-  if (color) fputs("\033[0m", out);
-  fputc('\n', out);
+  size_t start = d->start_byte < le ? d->start_byte : le;
+  StrBuf line = {0}, marks = {0};
+  termsafe_append(&line, s + ls, le - ls);
+  for (size_t i = ls; i < start; i++) /* keep tabs, so the carets line up under them */
+    if (s[i] == '\t') strbuf_putc(&marks, '\t');
+    else for (size_t w = termsafe_width(s + i, 1); w && ((unsigned char)s[i] & 0xC0) != 0x80; w--) strbuf_putc(&marks, ' ');
+  size_t end = d->end.row == d->start.row && d->end_byte < le ? d->end_byte : le;
+  size_t width = end > start ? termsafe_width(s + start, end - start) : 1;
+  fprintf(out, "%6u | %s\n       | %s%s^", d->start.row + 1, strbuf_cstr(&line), strbuf_cstr(&marks),
+          color ? output__sev_color(d->severity) : "");
+  for (size_t i = 1; i < width; i++) fputc('~', out);
+  fputs(color ? "\033[0m\n" : "\n", out);
+  strbuf_free(&line);
+  strbuf_free(&marks);
+}
+
+/* IO and configuration problems mean files went unchecked: they print as errors. */
+static const char *output__notice_level(NoticeKind k) {
+  return k == NOTE_IO || k == NOTE_CONFIG ? "error" : "note";
 }
 
 void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, const OutputOptions *opt) {
   int counts[4] = {0};
   size_t with = 0;
+  TermSafe ts = {0};
   for (size_t i = 0; i < n; i++) {
     const FileResult *f = &files[i];
+    const char *path = termsafe_str(&ts, f->path);
     for (size_t k = 0; k < f->notices.len; k++) {
       const Notice *no = &f->notices.items[k];
-      if (no->line) fprintf(err, "%s:%u:%u: note: %s\n", f->path, no->line, no->column, no->message);
-      else fprintf(err, "%s: note: %s\n", f->path, no->message);
+      const char *msg = termsafe_str(&ts, no->message), *level = output__notice_level(no->kind);
+      if (no->line) fprintf(err, "%s:%u:%u: %s: %s\n", path, no->line, no->column, level, msg);
+      else fprintf(err, "%s: %s: %s\n", path, level, msg);
     }
     if (f->diags.len) with++;
     for (size_t k = 0; k < f->diags.len; k++) {
       const Diag *d = &f->diags.items[k];
+      const char *msg = termsafe_str(&ts, d->message), *id = termsafe_str(&ts, d->rule->id);
       counts[d->severity]++;
       if (opt->color)
-        fprintf(out, "\033[1m%s:%u:%u:\033[0m %s%s:\033[0m %s \033[2m[%s]\033[0m\n", f->path, d->start.row + 1,
-                d->start.column + 1, output__sev_color(d->severity), severity_name(d->severity), d->message,
-                d->rule->id);
+        fprintf(out, "\033[1m%s:%u:%u:\033[0m %s%s:\033[0m %s \033[2m[%s]\033[0m\n", path, d->start.row + 1,
+                d->start.column + 1, output__sev_color(d->severity), severity_name(d->severity), msg, id);
       else
-        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", f->path, d->start.row + 1, d->start.column + 1,
-                severity_name(d->severity), d->message, d->rule->id);
+        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", path, d->start.row + 1, d->start.column + 1,
+                severity_name(d->severity), msg, id);
       if (opt->frames) {
         output__frame(out, f, d, opt->color);
         if (d->context_note && !strstr(d->message, d->context_note)) /* most messages already say it */
-          fprintf(out, "       = why: %s\n", d->context_note);
-        fprintf(out, "       = fix: %s\n       = learn: looplens explain %s  (%s)\n\n", d->rule->fix, d->rule->id,
-                d->rule->chapter);
+          fprintf(out, "       = why: %s\n", termsafe_str(&ts, d->context_note));
+        fprintf(out, "       = fix: %s\n       = learn: looplens explain %s  (%s)\n\n", termsafe_str(&ts, d->rule->fix),
+                id, termsafe_str(&ts, d->rule->chapter));
       }
     }
+    termsafe_free(&ts);
   }
   if (opt->frames) {
     int total = counts[1] + counts[2] + counts[3];

@@ -116,8 +116,12 @@ Config *config_load(const char *path, const RuleSet *rules, LlError *err) {
   if (file_read(path, &f, err) < 0) return NULL;
   Config *self = config_default();
   self->path = ll_strdup(path);
+  /* absolute and resolved, as the checked files' paths are when they are matched against it */
   const char *slash = strrchr(path, '/');
-  self->dir = slash ? ll_strndup(path, (size_t)(slash - path)) : ll_strdup(".");
+  char *dir = slash ? ll_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ll_strdup(".");
+  char real[PATH_MAX];
+  self->dir = realpath(dir, real) ? ll_strdup(real) : ll_strdup(dir);
+  free(dir);
   json_error_t jerr;
   json_t *root = json_loadb(f.data, f.len, JSON_REJECT_DUPLICATES, &jerr);
   if (!root) {
@@ -176,7 +180,8 @@ Severity config_severity(const Config *self, const Rule *rule, Context ctx) {
 int config_ignores(const Config *self, const char *path) {
   const char *rel = path;
   size_t dl = self->dir ? strlen(self->dir) : 0;
-  if (dl && !strncmp(path, self->dir, dl) && path[dl] == '/') rel = path + dl + 1;
+  if (dl == 1 && self->dir[0] == '/' && path[0] == '/') rel = path + 1;
+  else if (dl && !strncmp(path, self->dir, dl) && path[dl] == '/') rel = path + dl + 1;
   if (!strncmp(rel, "./", 2)) rel += 2;
   for (size_t i = 0; i < self->ignore.len; i++) {
     const char *g = self->ignore.items[i];

@@ -1,6 +1,7 @@
 /* engine.c: parse → semantic model → one query run → predicates → suppressions → severities. */
 #include "engine_private.h"
 #include "syms.h"
+#include "looplens/fileio.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 const TSLanguage *tree_sitter_javascript(void);
 
 Engine *engine_new(const RuleSet *rules, LlError *err) {
+  engine_alloc_install();
   Engine *self = calloc(1, sizeof *self);
   if (!self) abort();
   self->rules = rules;
@@ -38,6 +40,9 @@ Analyzer *analyzer_new(const Engine *engine) {
   Analyzer *self = calloc(1, sizeof *self);
   if (!self) abort();
   self->engine = engine;
+  self->max_tokens = ENGINE_DEFAULT_MAX_TOKENS;
+  self->parse_bytes = ENGINE_DEFAULT_PARSE_BYTES;
+  engine_alloc_install();
   self->parser = ts_parser_new();
   ts_parser_set_language(self->parser, tree_sitter_javascript());
   self->cursor = ts_query_cursor_new();
@@ -202,12 +207,88 @@ static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, c
   info->analyse_ms = engine__ms() - t1;
 }
 
+void analyzer_set_limits(Analyzer *self, size_t max_tokens, size_t parse_bytes) {
+  self->max_tokens = max_tokens;
+  self->parse_bytes = parse_bytes;
+}
+
+/* True when the text is over the token budget (info says so); a text of no more bytes than the
+ * budget cannot be, so the usual document is not scanned at all. */
+static bool engine__over_budget(const Analyzer *self, const char *src, size_t len, AnalyzeInfo *info) {
+  if (len <= self->max_tokens) return false;
+  size_t n = text_token_count(src, len, self->max_tokens + 1);
+  if (n <= self->max_tokens) return false;
+  info->too_many_tokens = n;
+  return true;
+}
+
+/* JavaScript ends a line at a lone CR too; tree-sitter's grammar only at '\n', so in a file with
+ * lone-CR line breaks a `//` comment or a hashbang line `#!…` swallows every line after it (and
+ * the whole file is one comment). Returns a copy for the parser with each lone CR turned into
+ * '\n', and a hashbang line ended by U+2028/2029 ended by "  \n" instead: the same length, so every
+ * offset holds. NULL when the text needs none of it. */
+static char *engine__line_fix(const char *src, size_t len) {
+  const char *cr = memchr(src, '\r', len);
+  while (cr && cr + 1 < src + len && cr[1] == '\n') cr = memchr(cr + 2, '\r', len - (size_t)(cr + 2 - src));
+  size_t sep = 0; /* offset of a U+2028/2029 that ends a hashbang line */
+  if (len >= 2 && src[0] == '#' && src[1] == '!')
+    for (size_t i = 2; i + 2 < len && src[i] != '\n' && src[i] != '\r'; i++)
+      if ((unsigned char)src[i] == 0xE2 && (unsigned char)src[i + 1] == 0x80 &&
+          ((unsigned char)src[i + 2] == 0xA8 || (unsigned char)src[i + 2] == 0xA9)) {
+        sep = i;
+        break;
+      }
+  if (!cr && !sep) return NULL;
+  char *copy = malloc(len + 1);
+  if (!copy) abort();
+  memcpy(copy, src, len);
+  copy[len] = '\0';
+  for (size_t i = cr ? (size_t)(cr - src) : len; i < len; i++)
+    if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n')) copy[i] = '\n';
+  if (sep) memcpy(copy + sep, "  \n", 3);
+  return copy;
+}
+
+typedef struct {
+  const char *src;
+  uint32_t len;
+} EngineText;
+
+static const char *engine__read(void *payload, uint32_t at, TSPoint pos, uint32_t *n) {
+  const EngineText *t = payload;
+  *n = at < t->len ? t->len - at : 0;
+  return *n ? t->src + at : "";
+}
+
+static bool engine__over_memory(TSParseState *state) {
+  const Analyzer *self = state->payload;
+  return engine_alloc_live() - self->parse_start > (long long)self->parse_bytes;
+}
+
+/* Parses src (reusing old when it may); NULL, with info saying so, when the tree outgrew the limit. */
+static TSTree *engine__parse(Analyzer *self, TSTree *old, const char *src, size_t len, AnalyzeInfo *info) {
+  char *fixed = engine__line_fix(src, len);
+  EngineText text = {fixed ? fixed : src, (uint32_t)len};
+  self->parse_start = engine_alloc_live();
+  /* the copy differs from the text the old tree saw at a byte no edit named: parse afresh */
+  TSTree *tree = ts_parser_parse_with_options(self->parser, fixed ? NULL : old,
+                                              (TSInput){&text, engine__read, TSInputEncodingUTF8, NULL},
+                                              (TSParseOptions){self, engine__over_memory});
+  free(fixed);
+  if (!tree) {
+    ts_parser_reset(self->parser); /* a stopped parse would otherwise resume with the next text */
+    info->tree_too_big = self->parse_bytes;
+  }
+  return tree;
+}
+
 void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info) {
   AnalyzeInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
+  if (engine__over_budget(self, src, len, info)) return;
   double t0 = engine__ms();
-  TSTree *tree = ts_parser_parse_string(self->parser, NULL, src, (uint32_t)len);
+  TSTree *tree = engine__parse(self, NULL, src, len, info);
   info->parse_ms = engine__ms() - t0;
   if (!tree) return;
   analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
@@ -323,6 +404,13 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
   AnalyzeInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
+  if (engine__over_budget(self, src, len, info)) { /* no tree and no base: nothing of it is kept */
+    engine__drop_base(doc);
+    if (doc->tree) ts_tree_delete(doc->tree);
+    doc->tree = NULL;
+    return;
+  }
+  if (doc->base_sem && memchr(src, '\r', len) && text_has_lone_cr(src, len)) engine__drop_base(doc); /* engine__parse */
   if (doc->dirty && doc->base_sem && doc->base_cfg == cfg) {
     double t0 = engine__ms();
     doc->stats.fallback = engine__region(self, cfg, doc, src, len, out, info);
@@ -335,9 +423,14 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
   }
   bool keep = doc->region_check; /* the model becomes the base of region re-checks (the server caps how many) */
   double t0 = engine__ms();
-  TSTree *tree = ts_parser_parse_string(self->parser, doc->tree, src, (uint32_t)len);
+  TSTree *tree = engine__parse(self, doc->tree, src, len, info);
   info->parse_ms = engine__ms() - t0;
-  if (!tree) return;
+  if (!tree) { /* over the memory limit: keep nothing of it */
+    engine__drop_base(doc);
+    if (doc->tree) ts_tree_delete(doc->tree);
+    doc->tree = NULL;
+    return;
+  }
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
   size_t from = out->len;

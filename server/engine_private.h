@@ -13,8 +13,15 @@ struct Engine {
   CompiledQuery cq;
 };
 
+/* engine_alloc.c: tree-sitter's memory, counted per thread (installed once, by engine_new). */
+void engine_alloc_install(void);
+long long engine_alloc_live(void);
+
 struct Analyzer {
   const Engine *engine;
+  size_t max_tokens;  /* texts with more are not parsed (engine.h) */
+  size_t parse_bytes; /* a parse whose tree grows past this is stopped (engine.h) */
+  long long parse_start; /* engine_alloc_live() when the running parse began */
   TSParser *parser;
   TSQueryCursor *cursor;
   pcre2_match_data *md;

@@ -12,17 +12,26 @@
 int file_read_limited(const char *path, size_t max_bytes, FileData *out, LlError *err) {
   out->data = NULL;
   out->len = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     ll_error_set(err, path, 0, 0, "cannot open: %s", strerror(errno));
     return -1;
   }
   struct stat st;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    ll_error_set(err, path, 0, 0, "not a regular file");
+  if (fstat(fd, &st) < 0) {
+    ll_error_set(err, path, 0, 0, "cannot stat: %s", strerror(errno));
     close(fd);
     return -1;
   }
+  if (!S_ISREG(st.st_mode)) {
+    ll_error_set(err, path, 0, 0, "not a regular file (%s)",
+                 S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a folder"
+                 : S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+    close(fd);
+    return -3;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   if ((uint64_t)st.st_size > max_bytes) {
     ll_error_set(err, path, 0, 0, "file is %lld bytes, over the %zu-byte limit; skipped", (long long)st.st_size,
                  max_bytes);
@@ -117,4 +126,28 @@ void text_point_at(const char *s, size_t n, size_t offset, unsigned *row, unsign
     if (s[i] == '\n') r++, line_start = i + 1;
   *row = r;
   *col = (unsigned)(offset - line_start);
+}
+
+/* Word bytes: ASCII letters, digits, _ and $, and every byte of a multi-byte character. */
+static inline int text__word(unsigned c) {
+  return (c | 0x20) - 'a' < 26u || c - '0' < 10u || c == '_' || c == '$' || c >= 0x80;
+}
+
+size_t text_token_count(const char *s, size_t n, size_t stop_at) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t count = 0;
+  for (size_t i = 0; i < n && count < stop_at;) {
+    unsigned c = p[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      i++;
+      continue;
+    }
+    count++;
+    if (!text__word(c)) {
+      i++;
+      continue;
+    }
+    while (i < n && text__word(p[i])) i++;
+  }
+  return count;
 }

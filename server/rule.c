@@ -106,6 +106,35 @@ static int rule__fill(json_t *root, Rule *r, const char *path, LlError *err) {
   return rule__severity(root, r, path, err);
 }
 
+/* tree-sitter's query parser (and ours, query.c) recurse once per level of ( or [: a pack nested
+ * 100,000 deep would overflow the stack, so deep nesting is refused here, before either runs. */
+enum { RULE_MAX_QUERY_DEPTH = 100 };
+
+static int rule__check_depth(const char *q, size_t n, const char *path, LlError *err) {
+  int depth = 0, line = 1, col = 1;
+  for (size_t i = 0; i < n; i++, col++) {
+    char c = q[i];
+    if (c == '\n') {
+      line++, col = 0;
+    } else if (c == ';') { /* comment to the end of the line */
+      while (i + 1 < n && q[i + 1] != '\n') i++;
+    } else if (c == '"') { /* string, with backslash escapes */
+      for (i++, col++; i < n && q[i] != '"'; i++, col++) {
+        if (q[i] == '\\' && i + 1 < n) i++, col++;
+        if (q[i] == '\n') line++, col = 0;
+      }
+    } else if (c == '(' || c == '[') {
+      if (++depth > RULE_MAX_QUERY_DEPTH) {
+        ll_error_set(err, path, line, col, "query nested more than %d deep", RULE_MAX_QUERY_DEPTH);
+        return -1;
+      }
+    } else if ((c == ')' || c == ']') && depth > 0) {
+      depth--;
+    }
+  }
+  return 0;
+}
+
 Rule *rule_parse(const char *json_text, size_t json_len, const char *json_path,
                  const char *query_text, size_t query_len, const char *query_path, LlError *err) {
   json_error_t jerr;
@@ -116,6 +145,7 @@ Rule *rule_parse(const char *json_text, size_t json_len, const char *json_path,
   }
   Rule *r = calloc(1, sizeof *r);
   if (!r) abort();
+  if (rule__check_depth(query_text, query_len, query_path, err) < 0) goto error;
   if (!json_is_object(root)) {
     ll_error_set(err, json_path, 1, 1, "a rule must be a JSON object");
     goto error;

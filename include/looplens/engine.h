@@ -19,6 +19,8 @@ const RuleSet *engine_rules(const Engine *self);
 int engine_check_rule(const struct Rule *rule, LlError *err);
 
 typedef struct {
+  size_t too_many_tokens;     /* not parsed: the text has at least this many tokens, over the limit */
+  size_t tree_too_big;        /* not analysed: its syntax tree passed this many bytes, the limit */
   int syntax_errors;          /* ERROR/MISSING nodes tree-sitter recovered from */
   LlPoint first_error;        /* where the first one starts */
   int suppressed;             /* findings silenced by looplens-ignore comments */
@@ -27,6 +29,17 @@ typedef struct {
 
 Analyzer *analyzer_new(const Engine *engine);
 void analyzer_free(Analyzer *self);
+/* Memory is bounded for any text. A syntax tree costs 100 to 250 bytes a node, whatever the text's
+ * size in bytes (4 MiB of `f(1);` made 6.7 million nodes and 920 MB), and deep shapes cost more per
+ * token than flat ones. Two limits, each reported in AnalyzeInfo instead of findings:
+ * - a text with more tokens than max_tokens is not parsed at all (a token is a run of word
+ *   characters or any other non-space byte: a cheap, context-free upper bound; no text of fewer
+ *   bytes than the limit is even scanned);
+ * - a parse is stopped when tree-sitter holds more than parse_bytes for it (counted exactly,
+ *   engine_alloc.c). bench/memory.py measures both on every shape it knows. */
+#define ENGINE_DEFAULT_MAX_TOKENS 1500000
+#define ENGINE_DEFAULT_PARSE_BYTES (144u << 20)
+void analyzer_set_limits(Analyzer *self, size_t max_tokens, size_t parse_bytes);
 /* Appends the findings for `src` to `out` (sorted by position). Never fails on any input. */
 void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info);
 

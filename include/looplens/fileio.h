@@ -9,7 +9,8 @@ typedef struct { char *data; size_t len; } FileData;
 
 /* Reads a whole regular file. -1 with err set (path, and the OS's reason) on failure. */
 int file_read(const char *path, FileData *out, LlError *err);
-/* Like file_read, but refuses files over max_bytes (returns -2, err set, nothing read). */
+/* Like file_read, but refuses files over max_bytes (returns -2, err set, nothing read). Never
+ * blocks on a FIFO: anything but a regular file returns -3 (file_read: -1), err saying what it is. */
 int file_read_limited(const char *path, size_t max_bytes, FileData *out, LlError *err);
 void file_data_free(FileData *self);
 
@@ -23,5 +24,10 @@ void text_point_at(const char *s, size_t n, size_t offset, unsigned *row, unsign
 int text_has_lone_cr(const char *s, size_t n);
 /* Like text_point_at, but '\r\n', '\n' and a lone '\r' all end a line, as in JavaScript and LSP. */
 void text_line_col_at(const char *s, size_t n, size_t offset, unsigned *row, unsigned *col);
+
+/* Tokens in the text, counted without context: each run of word characters (letters, digits, _, $,
+ * non-ASCII) and each other non-space byte is one. An upper bound of what a parser sees, in one
+ * pass; counting stops at stop_at. */
+size_t text_token_count(const char *s, size_t n, size_t stop_at);
 
 #endif
