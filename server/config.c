@@ -111,9 +111,7 @@ static int config__fill(Config *self, json_t *root, const char *text, const Rule
   return 0;
 }
 
-Config *config_load(const char *path, const RuleSet *rules, LlError *err) {
-  FileData f;
-  if (file_read(path, &f, err) < 0) return NULL;
+Config *config_parse(const char *text, size_t len, const char *path, const RuleSet *rules, LlError *err) {
   Config *self = config_default();
   self->path = ll_strdup(path);
   /* absolute and resolved, as the checked files' paths are when they are matched against it */
@@ -122,8 +120,9 @@ Config *config_load(const char *path, const RuleSet *rules, LlError *err) {
   char real[PATH_MAX];
   self->dir = realpath(dir, real) ? ll_strdup(real) : ll_strdup(dir);
   free(dir);
+  char *z = ll_strndup(text, len); /* errors are located by searching the text: it must end in NUL */
   json_error_t jerr;
-  json_t *root = json_loadb(f.data, f.len, JSON_REJECT_DUPLICATES, &jerr);
+  json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
   if (!root) {
     ll_error_set(err, path, jerr.line, jerr.column, "invalid JSON: %s", jerr.text);
     goto error;
@@ -132,15 +131,23 @@ Config *config_load(const char *path, const RuleSet *rules, LlError *err) {
     ll_error_set(err, path, 1, 1, "the configuration must be a JSON object");
     goto error;
   }
-  if (config__fill(self, root, f.data, rules, err) < 0) goto error;
+  if (config__fill(self, root, z, rules, err) < 0) goto error;
   json_decref(root);
-  file_data_free(&f);
+  free(z);
   return self;
 error:
   json_decref(root);
-  file_data_free(&f);
+  free(z);
   config_free(self);
   return NULL;
+}
+
+Config *config_load(const char *path, const RuleSet *rules, LlError *err) {
+  FileData f;
+  if (file_read(path, &f, err) < 0) return NULL;
+  Config *self = config_parse(f.data, f.len, path, rules, err);
+  file_data_free(&f);
+  return self;
 }
 
 char *config_find(const char *start_dir) {

@@ -19,6 +19,8 @@ typedef struct Config {
 Config *config_default(void);
 /* Loads and validates a config file against the known rules; NULL with err (file:line:column). */
 Config *config_load(const char *path, const RuleSet *rules, LlError *err);
+/* The same from the file's text (path names it in errors and anchors its ignore globs). */
+Config *config_parse(const char *text, size_t len, const char *path, const RuleSet *rules, LlError *err);
 /* Finds `.looplens.json` walking up from `start_dir`; returns an owned path or NULL. */
 char *config_find(const char *start_dir);
 void config_free(Config *self);
