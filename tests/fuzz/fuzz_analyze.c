@@ -31,23 +31,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef FUZZ_STANDALONE
-int main(int argc, char **argv) {
-  int n = 0;
-  for (int i = 1; i < argc; i++) {
-    FileData f;
-    LlError err;
-    if (file_read(argv[i], &f, &err) < 0) {
-      fprintf(stderr, "%s: %s\n", err.path, err.text);
-      return 1;
-    }
-    LLVMFuzzerTestOneInput((const uint8_t *)f.data, f.len);
-    /* and every prefix at a few cut points: truncated input is the common malformed case */
-    for (size_t cut = 1; cut < f.len; cut += f.len / 7 + 1) LLVMFuzzerTestOneInput((const uint8_t *)f.data, cut);
-    file_data_free(&f);
-    n++;
-  }
-  printf("%d inputs replayed (with truncations), 0 crashes\n", n);
-  printf("%d passed, 0 failed\n", n);
-  return 0;
-}
+#include "replay.h"
 #endif

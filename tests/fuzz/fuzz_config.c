@@ -29,21 +29,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 }
 
 #ifdef FUZZ_STANDALONE
-int main(int argc, char **argv) {
-  int n = 0;
-  for (int i = 1; i < argc; i++) {
-    FileData f;
-    LlError err;
-    if (file_read(argv[i], &f, &err) < 0) {
-      fprintf(stderr, "%s: %s\n", err.path, err.text);
-      return 1;
-    }
-    for (size_t cut = 0; cut <= f.len; cut += f.len / 9 + 1) LLVMFuzzerTestOneInput((const uint8_t *)f.data, cut);
-    LLVMFuzzerTestOneInput((const uint8_t *)f.data, f.len);
-    file_data_free(&f);
-    n++;
-  }
-  printf("%d passed, 0 failed\n", n);
-  return 0;
-}
+#include "replay.h"
 #endif
