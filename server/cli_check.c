@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 static const char check__usage[] =
-    "usage: looplens check [options] PATH...\n"
+    "usage: looplens check [options] [PATH...]   (no PATH: the current folder)\n"
     "  --format text|json       output format (default text)\n"
     "  --config FILE            use this .looplens.json instead of searching upward from each file\n"
     "  --rules-dir DIR          also load the rule pack in DIR (repeatable)\n"
@@ -196,10 +196,6 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
     fprintf(stderr, "looplens check: --color takes auto, always or never\n");
     return 2;
   }
-  if (optind >= argc) {
-    fputs(check__usage, stderr);
-    return 2;
-  }
   return -1;
 }
 
@@ -276,6 +272,7 @@ int cli_check(int argc, char **argv) {
   }
   WalkNotes walk_notes = {0};
   for (int i = optind; i < argc; i++) walk_path(argv[i], &files, &walk_notes);
+  if (optind >= argc) walk_path(".", &files, &walk_notes); /* as eslint, oxlint and biome do */
   /* configs and ignore globs, decided on this thread before the workers start; a path that could
    * not be searched and a file under a broken config become results that hold only a notice */
   size_t cap = files.len + walk_notes.len + 1;

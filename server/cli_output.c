@@ -82,15 +82,16 @@ void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, 
     }
     termsafe_free(&ts);
   }
-  if (opt->frames) {
-    int total = counts[1] + counts[2] + counts[3];
-    if (total)
-      fprintf(out, "%d problem%s (%d error%s, %d warning%s, %d info) in %zu of %zu file%s\n", total,
-              total == 1 ? "" : "s", counts[3], counts[3] == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s",
-              counts[1], with, n, n == 1 ? "" : "s");
-    else
-      fprintf(out, "no problems in %zu file%s\n", n, n == 1 ? "" : "s");
-  }
+  /* the summary: under the findings on a terminal; on stderr when stdout is piped, so that the
+   * findings stay one per line for tools while a person running it still sees the count */
+  int total = counts[1] + counts[2] + counts[3];
+  FILE *sum = opt->frames ? out : err;
+  if (total)
+    fprintf(sum, "%d problem%s (%d error%s, %d warning%s, %d info) in %zu of %zu file%s\n", total,
+            total == 1 ? "" : "s", counts[3], counts[3] == 1 ? "" : "s", counts[2], counts[2] == 1 ? "" : "s",
+            counts[1], with, n, n == 1 ? "" : "s");
+  else
+    fprintf(sum, "no problems in %zu file%s\n", n, n == 1 ? "" : "s");
 }
 
 static json_t *output__diag(const FileResult *f, const Diag *d) {

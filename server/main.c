@@ -20,7 +20,7 @@ static void usage(FILE *f) {
   fputs("usage: looplens <command> [options]\n\ncommands:\n", f);
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-  fputs("\n`looplens <command> --help` for a command's options.\n", f);
+  fputs("\n`looplens <command> --help` for a command's options; `looplens --version` for the version.\n", f);
 }
 
 int main(int argc, char **argv) {
