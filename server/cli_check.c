@@ -5,6 +5,7 @@
 #include "looplens/config.h"
 #include "looplens/engine.h"
 #include "looplens/fileio.h"
+#include "looplens/project.h"
 #include "looplens/strbuf.h"
 #include "walk.h"
 #include <getopt.h>
@@ -27,6 +28,8 @@ static const char check__usage[] =
     "  --max-size BYTES         skip files larger than this (default 4194304)\n"
     "  --max-tokens N           skip files with more tokens than this (default 1500000)\n"
     "  --jobs N                 worker threads (default: one per core)\n"
+    "  --project DIR            the project whose calls give the files their contexts (default: the\n"
+    "                           nearest folder above each file holding package.json or .git)\n"
     "  --color auto|always|never\n"
     "Directories are searched for .js .mjs .cjs .jsx files, skipping node_modules and, inside a git\n"
     "work tree, whatever git ignores. Columns are 1-based byte offsets in the line.\n";
@@ -37,6 +40,7 @@ typedef struct {
   Severity fail_on;
   size_t max_size, max_tokens;
   int jobs;
+  const char *project_dir; /* --project: the project's root, instead of the nearest package.json/.git */
 } CheckOptions;
 
 typedef struct {
@@ -48,11 +52,13 @@ typedef Vec(ConfigCacheEntry) ConfigCache;
 
 typedef struct {
   const Engine *engine;
-  FileResult *files;
+  FileResult **files;
   const Config **configs;
+  Project *project;    /* files[i] is project->files[i]: its seeds in, its summary out */
   size_t n;
   size_t max_size, max_tokens;
-  const size_t *order; /* largest files first, so one big file does not finish last on one core */
+  const size_t *order; /* the files to analyse: largest first, so one big file does not finish last */
+  size_t n_order;
   bool keep_source;    /* text output on a terminal shows code frames */
   atomic_size_t next;
 } Work;
@@ -68,7 +74,7 @@ static void check__notice(FileResult *f, NoticeKind k, unsigned line, unsigned c
   vec_push(&f->notices, ((Notice){k, line, col, strbuf_steal(&b)}));
 }
 
-static void check__one(Analyzer *an, const Config *cfg, FileResult *f, size_t max_size) {
+static void check__one(Analyzer *an, const Config *cfg, FileResult *f, ProjectFile *pf, size_t max_size) {
   FileData data;
   LlError err = {0};
   int rc = file_read_limited(f->path, max_size, &data, &err);
@@ -87,7 +93,7 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, size_t ma
   }
   if (f->len > UINT32_MAX / 2) return check__notice(f, NOTE_SKIPPED, 0, 0, "too large to parse; skipped");
   AnalyzeInfo info;
-  analyzer_run(an, cfg, f->src, f->len, &f->diags, &info);
+  analyzer_run_project(an, cfg, f->src, f->len, &pf->seeds, &f->diags, &info, &pf->summary);
   if (info.too_many_tokens)
     return check__notice(f, NOTE_SKIPPED, 0, 0, "over %zu tokens, the limit that bounds a parse's memory (--max-tokens); skipped",
                          info.too_many_tokens - 1);
@@ -112,33 +118,34 @@ static int check__size_cmp(const void *a, const void *b) {
   return (x < y) - (x > y);
 }
 
-/* Indices of the files, largest first (longest-processing-time-first scheduling). */
-static size_t *check__by_size(const FileResult *files, size_t n) {
-  size_t *order = malloc((n + 1) * sizeof *order);
-  off_t *sizes = calloc(n + 1, sizeof *sizes);
-  if (!order || !sizes) abort();
+/* The files named in `which`, largest first (longest-processing-time-first scheduling). */
+static void check__by_size(FileResult *const *files, size_t *which, size_t n) {
+  off_t *sizes = calloc(n + 1, sizeof *sizes), *by_index = NULL;
+  size_t max = 0;
+  for (size_t i = 0; i < n; i++) max = which[i] > max ? which[i] : max;
+  by_index = calloc(max + 1, sizeof *by_index);
+  if (!sizes || !by_index) abort();
   for (size_t i = 0; i < n; i++) {
     struct stat st;
-    order[i] = i;
-    sizes[i] = stat(files[i].path, &st) == 0 ? st.st_size : 0;
+    by_index[which[i]] = stat(files[which[i]]->path, &st) == 0 ? st.st_size : 0;
   }
-  check__sort_sizes = sizes; /* only the main thread sorts */
-  if (n > 1) qsort(order, n, sizeof *order, check__size_cmp);
+  check__sort_sizes = by_index; /* only the main thread sorts */
+  if (n > 1) qsort(which, n, sizeof *which, check__size_cmp);
   check__sort_sizes = NULL;
   free(sizes);
-  return order;
+  free(by_index);
 }
 
 static void *check__worker(void *arg) {
   Work *w = arg;
   Analyzer *an = analyzer_new(w->engine);
   analyzer_set_limits(an, w->max_tokens, ENGINE_DEFAULT_PARSE_BYTES);
-  for (size_t k; (k = atomic_fetch_add(&w->next, 1)) < w->n;) {
+  for (size_t k; (k = atomic_fetch_add(&w->next, 1)) < w->n_order;) {
     size_t i = w->order[k];
-    check__one(an, w->configs[i], &w->files[i], w->max_size);
+    check__one(an, w->configs[i], w->files[i], &w->project->files.items[i], w->max_size);
     if (!w->keep_source) {
-      free(w->files[i].src);
-      w->files[i].src = NULL;
+      free(w->files[i]->src);
+      w->files[i]->src = NULL;
     }
   }
   analyzer_free(an);
@@ -150,7 +157,7 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
       {"format", required_argument, 0, 'f'}, {"config", required_argument, 0, 'c'},
       {"rules-dir", required_argument, 0, 'r'}, {"fail-on", required_argument, 0, 'F'},
       {"max-size", required_argument, 0, 'm'}, {"jobs", required_argument, 0, 'j'},
-      {"color", required_argument, 0, 'C'}, {"max-tokens", required_argument, 0, 'T'},
+      {"color", required_argument, 0, 'C'}, {"max-tokens", required_argument, 0, 'T'}, {"project", required_argument, 0, 'P'},
       {"help", no_argument, 0, 'h'}, {0}};
   optind = 1;
   int li = -1;
@@ -161,6 +168,7 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
       case 'c': o->config_path = optarg; break;
       case 'r': vec_push(&o->rule_dirs, optarg); break;
       case 'C': o->color = optarg; break;
+      case 'P': o->project_dir = optarg; break;
       case 'F':
         if (severity_parse(optarg, &o->fail_on) < 0 || o->fail_on == SEV_OFF) goto bad;
         break;
@@ -232,7 +240,7 @@ static const Config *check__config_for(const char *file, const RuleSet *rules, C
 static void check__run_pool(Work *w, int jobs) {
   enum { MAX_THREADS = 64 }; /* beyond this, memory (one parser and tree each) outgrows any gain */
   if (jobs > MAX_THREADS) jobs = MAX_THREADS;
-  if ((size_t)jobs > w->n) jobs = w->n ? (int)w->n : 1;
+  if ((size_t)jobs > w->n_order) jobs = w->n_order ? (int)w->n_order : 1;
   pthread_t *tids = calloc((size_t)jobs, sizeof *tids);
   if (!tids) abort();
   int started = 0;
@@ -241,6 +249,121 @@ static void check__run_pool(Work *w, int jobs) {
   check__worker(w);
   for (int t = 0; t < started; t++) pthread_join(tids[t], NULL);
   free(tids);
+}
+
+typedef Vec(FileResult) ResultVec;
+typedef Vec(const Config *) ConfigVec;
+
+static void check__result_clear(FileResult *f) {
+  free(f->src);
+  f->src = NULL;
+  diag_list_free(&f->diags);
+  for (size_t k = 0; k < f->notices.len; k++) free(f->notices.items[k].message);
+  vec_free(&f->notices);
+  f->suppressed = 0;
+}
+
+static void check__results_free(ResultVec *v) {
+  for (size_t i = 0; i < v->len; i++) check__result_clear(&v->items[i]), free(v->items[i].path);
+  vec_free(v);
+}
+
+/* The config that governs a file, NULL when the file is not to be checked: ignored, or under a
+ * broken config (then *bad says which). */
+static const Config *check__governing(const char *file, const Config *fixed, const RuleSet *rules, ConfigCache *cache,
+                                      const Config *defaults, const LlError **bad) {
+  const Config *c = fixed ? fixed : check__config_for(file, rules, cache, defaults, bad);
+  if (!c) return NULL;
+  char abs[PATH_MAX];
+  if (c->dir && realpath(file, abs) && config_ignores(c, abs)) return NULL;
+  if (!c->dir && config_ignores(c, file)) return NULL;
+  return c;
+}
+
+/* The other files of the projects the named files belong to (the nearest folder above each with
+ * package.json or .git, or --project): analysed for their calls and exports, never reported. */
+static void check__context_files(const CheckOptions *o, const ResultVec *report, Project *project, const Config *fixed,
+                                 const RuleSet *rules, ConfigCache *cache, const Config *defaults, ResultVec *context,
+                                 ConfigVec *context_cfg) {
+  StrVec roots = {0};
+  if (o->project_dir) vec_push(&roots, ll_strdup(o->project_dir));
+  for (size_t i = 0; i < report->len && !o->project_dir; i++) {
+    char *root = project_root_of(report->items[i].path);
+    bool known = !root;
+    for (size_t k = 0; root && k < roots.len && !known; k++) known = !strcmp(roots.items[k], root);
+    if (known) free(root);
+    else vec_push(&roots, root);
+  }
+  for (size_t k = 0; k < roots.len; k++) /* a root inside another: the outer one's walk covers it */
+    for (size_t j = 0; j < roots.len; j++) {
+      size_t l = strlen(roots.items[j]);
+      if (j != k && roots.items[k] && roots.items[j] && !strncmp(roots.items[k], roots.items[j], l) &&
+          (roots.items[k][l] == '/' || !strcmp(roots.items[j], "/"))) {
+        free(roots.items[k]);
+        roots.items[k] = NULL;
+        break;
+      }
+    }
+  FileList found = {0};
+  WalkNotes ignored = {0}; /* a folder of the project that cannot be searched only costs context */
+  for (size_t k = 0; k < roots.len; k++)
+    if (roots.items[k]) walk_path(roots.items[k], &found, &ignored);
+  project_index(project);
+  for (size_t i = 0; i < found.len; i++) {
+    char real[PATH_MAX];
+    const LlError *bad = NULL;
+    if (!realpath(found.items[i], real) || project_find(project, real) >= 0) continue;
+    const Config *c = check__governing(found.items[i], fixed, rules, cache, defaults, &bad);
+    if (!c) continue;
+    size_t at = project_add(project, real);
+    (void)at;
+    vec_push(context, ((FileResult){.path = ll_strdup(found.items[i])}));
+    vec_push(context_cfg, c);
+  }
+  project_index(project);
+  walk_free(&found);
+  vec_free(&ignored);
+  for (size_t k = 0; k < roots.len; k++) free(roots.items[k]);
+  vec_free(&roots);
+}
+
+/* LOOPLENS_PROJECT_TRACE=1: each round's references and seeds, on stderr. */
+static void check__trace(const Project *p, int round, const ProjectIndices *changed) {
+  fprintf(stderr, "project round %d: %zu file(s) to analyse again\n", round + 1, changed->len);
+  for (size_t i = 0; i < p->files.len; i++) {
+    const ProjectFile *f = &p->files.items[i];
+    for (size_t k = 0; k < f->summary.xrefs.len; k++) {
+      const LlXref *x = &f->summary.xrefs.items[k];
+      fprintf(stderr, "  %s:%u: %s %s (%s: %s)\n", f->path, x->line, x->kind == LL_XREF_CALL ? "calls" : "registers",
+              x->target, context_name(x->ctx), x->note ? x->note : "");
+    }
+    for (size_t k = 0; k < f->seeds.len; k++)
+      fprintf(stderr, "  %s @%lld: %s, %s\n", f->path, (long long)f->seeds.items[k].func_start,
+              context_name(f->seeds.items[k].ctx), f->seeds.items[k].why);
+  }
+}
+
+/* Analyses the files, then again those whose seeds the others changed, until the contexts settle. */
+static void check__analyse(Work *w, int jobs) {
+  ProjectIndices todo = {0}, changed = {0};
+  for (size_t i = 0; i < w->n; i++) vec_push(&todo, i);
+  check__by_size(w->files, todo.items, todo.len);
+  for (int round = 0; round < 10 && todo.len; round++) { /* contexts only rise: a few rounds settle them */
+    w->order = todo.items, w->n_order = todo.len;
+    atomic_store(&w->next, 0);
+    check__run_pool(w, jobs);
+    changed.len = 0;
+    project_seed(w->project, &changed);
+    if (getenv("LOOPLENS_PROJECT_TRACE")) check__trace(w->project, round, &changed);
+    for (size_t k = 0; k < changed.len; k++) {
+      check__result_clear(w->files[changed.items[k]]);
+      ll_summary_free(&w->project->files.items[changed.items[k]].summary);
+    }
+    todo.len = 0;
+    for (size_t k = 0; k < changed.len; k++) vec_push(&todo, changed.items[k]);
+  }
+  vec_free(&todo);
+  vec_free(&changed);
 }
 
 int cli_check(int argc, char **argv) {
@@ -257,9 +380,10 @@ int cli_check(int argc, char **argv) {
   Config *fixed = NULL, *defaults = config_default();
   ConfigCache cache = {0};
   FileList files = {0};
-  FileResult *results = NULL;
-  const Config **configs = NULL;
-  size_t n_results = 0;
+  WalkNotes walk_notes = {0};
+  ResultVec report = {0}, context = {0};
+  ConfigVec report_cfg = {0}, context_cfg = {0};
+  Project *project = NULL;
   if (!engine) {
     cli_print_error(&err);
     status = 2;
@@ -270,78 +394,71 @@ int cli_check(int argc, char **argv) {
     status = 2;
     goto done;
   }
-  WalkNotes walk_notes = {0};
   for (int i = optind; i < argc; i++) walk_path(argv[i], &files, &walk_notes);
   if (optind >= argc) walk_path(".", &files, &walk_notes); /* as eslint, oxlint and biome do */
   /* configs and ignore globs, decided on this thread before the workers start; a path that could
    * not be searched and a file under a broken config become results that hold only a notice */
-  size_t cap = files.len + walk_notes.len + 1;
-  results = calloc(cap, sizeof *results);
-  configs = calloc(cap, sizeof *configs);
-  if (!results || !configs) abort();
-  size_t n = 0, unchecked = 0;
+  ResultVec unchecked = {0};
+  char cwd[PATH_MAX];
+  project = project_new(getcwd(cwd, sizeof cwd) ? cwd : "/");
   for (size_t i = 0; i < files.len; i++) {
     const LlError *bad = NULL;
-    const Config *c = fixed ? fixed : check__config_for(files.items[i], rules, &cache, defaults, &bad);
-    if (!c) {
-      FileResult *f = &results[files.len + unchecked++];
-      f->path = ll_strdup(files.items[i]);
-      check__notice(f, NOTE_CONFIG, 0, 0, "not checked: its configuration %s is invalid (line %d, column %d: %s)",
+    char real[PATH_MAX];
+    const Config *c = check__governing(files.items[i], fixed, rules, &cache, defaults, &bad);
+    if (bad) {
+      FileResult f = {.path = ll_strdup(files.items[i])};
+      check__notice(&f, NOTE_CONFIG, 0, 0, "not checked: its configuration %s is invalid (line %d, column %d: %s)",
                     bad->path, bad->line, bad->column, bad->text);
+      vec_push(&unchecked, f);
       status = 2;
-      continue;
     }
-    char abs[PATH_MAX];
-    if (c->dir && realpath(files.items[i], abs) && config_ignores(c, abs)) continue;
-    if (!c->dir && config_ignores(c, files.items[i])) continue;
-    configs[n] = c;
-    results[n++].path = ll_strdup(files.items[i]);
+    if (!c) continue;
+    project_add(project, realpath(files.items[i], real) ? real : files.items[i]);
+    vec_push(&report, ((FileResult){.path = ll_strdup(files.items[i])}));
+    vec_push(&report_cfg, c);
   }
   for (size_t i = 0; i < walk_notes.len; i++) {
-    FileResult *f = &results[files.len + unchecked++];
-    f->path = ll_strdup(walk_notes.items[i].path);
-    check__notice(f, NOTE_IO, 0, 0, "%s", walk_notes.items[i].text);
+    FileResult f = {.path = ll_strdup(walk_notes.items[i].path)};
+    check__notice(&f, NOTE_IO, 0, 0, "%s", walk_notes.items[i].text);
+    vec_push(&unchecked, f);
     status = 2;
   }
-  vec_free(&walk_notes);
+  check__context_files(&o, &report, project, fixed, rules, &cache, defaults, &context, &context_cfg);
+  size_t n = report.len + context.len;
+  FileResult **all = calloc(n + 1, sizeof *all);
+  const Config **all_cfg = calloc(n + 1, sizeof *all_cfg);
+  if (!all || !all_cfg) abort();
+  for (size_t i = 0; i < report.len; i++) all[i] = &report.items[i], all_cfg[i] = report_cfg.items[i];
+  for (size_t i = 0; i < context.len; i++) all[report.len + i] = &context.items[i], all_cfg[report.len + i] = context_cfg.items[i];
   bool tty = isatty(1);
-  size_t *order = check__by_size(results, n);
-  Work w = {.engine = engine, .files = results, .configs = configs, .n = n, .max_size = o.max_size,
-            .max_tokens = o.max_tokens, .order = order,
-            .keep_source = tty && strcmp(o.format, "json")};
+  Work w = {.engine = engine, .files = all, .configs = all_cfg, .project = project, .n = n, .max_size = o.max_size,
+            .max_tokens = o.max_tokens, .keep_source = tty && strcmp(o.format, "json")};
   atomic_init(&w.next, 0);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  check__run_pool(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1));
-  free(order);
+  check__analyse(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1));
+  free(all);
+  free(all_cfg);
   /* the files that hold only a notice go after the checked ones, in the order they were met */
-  if (unchecked && n < files.len) {
-    memmove(&results[n], &results[files.len], unchecked * sizeof *results);
-    memset(&results[n + unchecked], 0, (files.len - n) * sizeof *results);
-  }
-  n += unchecked;
-  n_results = n;
+  for (size_t i = 0; i < unchecked.len; i++) vec_push(&report, unchecked.items[i]);
+  vec_free(&unchecked);
   OutputOptions oo = {.color = !strcmp(o.color, "always") || (!strcmp(o.color, "auto") && tty && !getenv("NO_COLOR")),
                       .frames = tty};
-  if (!strcmp(o.format, "json")) check_output_json(stdout, results, n);
-  else check_output_text(stdout, stderr, results, n, &oo);
-  for (size_t i = 0; i < n; i++) {
-    for (size_t k = 0; k < results[i].diags.len; k++)
-      if (results[i].diags.items[k].severity >= o.fail_on && status == 0) status = 1;
-    for (size_t k = 0; k < results[i].notices.len; k++)
-      if (results[i].notices.items[k].kind == NOTE_IO) status = 2;
+  if (!strcmp(o.format, "json")) check_output_json(stdout, report.items, report.len);
+  else check_output_text(stdout, stderr, report.items, report.len, &oo);
+  for (size_t i = 0; i < report.len; i++) {
+    for (size_t k = 0; k < report.items[i].diags.len; k++)
+      if (report.items[i].diags.items[k].severity >= o.fail_on && status == 0) status = 1;
+    for (size_t k = 0; k < report.items[i].notices.len; k++)
+      if (report.items[i].notices.items[k].kind == NOTE_IO) status = 2;
   }
 done:
-  for (size_t i = 0; results && i < n_results; i++) {
-    FileResult *f = &results[i];
-    free(f->path);
-    free(f->src);
-    diag_list_free(&f->diags);
-    for (size_t k = 0; k < f->notices.len; k++) free(f->notices.items[k].message);
-    vec_free(&f->notices);
-  }
-  free(results);
-  free(configs);
+  check__results_free(&report);
+  check__results_free(&context);
+  vec_free(&report_cfg);
+  vec_free(&context_cfg);
+  project_free(project);
   walk_free(&files);
+  vec_free(&walk_notes);
   for (size_t i = 0; i < cache.len; i++) free(cache.items[i].path), config_free(cache.items[i].config);
   vec_free(&cache);
   config_free(fixed);

@@ -185,14 +185,23 @@ void engine__dedupe(DiagList *out, size_t from) {
 
 /* Models the tree and collects its findings. keep/keep_sup, when given, take the model and the
  * suppressions (the base of later region re-checks); otherwise they are freed here. */
+typedef struct {
+  const LlSeeds *seeds; /* contexts other files give this one's functions, or NULL */
+  LlSummary *summary;   /* filled with the file's summary when not NULL */
+} EngineProject;
+
 static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, const char *src, size_t len,
-                              DiagList *out, AnalyzeInfo *info, Sem **keep, Suppressions *keep_sup) {
+                              DiagList *out, AnalyzeInfo *info, Sem **keep, Suppressions *keep_sup,
+                              const EngineProject *project) {
   double t1 = engine__ms();
   TSNode root = ts_tree_root_node(tree);
   engine__first_error(root, info);
   const CompiledQuery *cq = &self->engine->cq;
-  Sem *sem = sem_new_collecting(tree, src, len, (const char *const *)cfg->registrars.items,
-                                cq->any_root ? NULL : cq->roots, cq->symbol_count);
+  const LlSeeds *seeds = project ? project->seeds : NULL;
+  Sem *sem = sem_new_seeded(tree, src, len, (const char *const *)cfg->registrars.items,
+                            cq->any_root ? NULL : cq->roots, cq->symbol_count, seeds ? seeds->items : NULL,
+                            seeds ? seeds->len : 0);
+  if (project && project->summary) sem_summarize(sem, project->summary);
   Suppressions sup = {0};
   suppress_collect(sem, &sup);
   size_t from = out->len;
@@ -283,6 +292,11 @@ static TSTree *engine__parse(Analyzer *self, TSTree *old, const char *src, size_
 }
 
 void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info) {
+  analyzer_run_project(self, cfg, src, len, NULL, out, info, NULL);
+}
+
+void analyzer_run_project(Analyzer *self, const Config *cfg, const char *src, size_t len, const LlSeeds *seeds,
+                          DiagList *out, AnalyzeInfo *info, LlSummary *summary) {
   AnalyzeInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
@@ -291,7 +305,7 @@ void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len
   TSTree *tree = engine__parse(self, NULL, src, len, info);
   info->parse_ms = engine__ms() - t0;
   if (!tree) return;
-  analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
+  analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, &(EngineProject){seeds, summary});
   ts_tree_delete(tree);
 }
 
@@ -437,17 +451,17 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
   /* a text with syntax errors (mid-typing) makes a poor base: keep the last clean one and let the
    * span keep growing from it, so that the next keystroke can still be checked by region */
   if (keep && doc->base_sem && doc->base_cfg == cfg && ts_node_has_error(ts_tree_root_node(tree))) {
-    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
+    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, NULL);
     return;
   }
   if (!keep) {
     engine__drop_base(doc);
-    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL);
+    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, NULL);
     return;
   }
   Sem *sem;
   Suppressions sup;
-  analyzer__analyse(self, cfg, tree, src, len, out, info, &sem, &sup);
+  analyzer__analyse(self, cfg, tree, src, len, out, info, &sem, &sup, NULL);
   engine__keep_base(doc, cfg, src, len, sem, sup, &(DiagList){.items = out->items + from, .len = out->len - from},
                     info);
 }

@@ -3,6 +3,7 @@
 #include "sem.h"
 #include "syms.h"
 #include "sem_private.h"
+#include "looplens/summary.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,24 +384,30 @@ Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra
 }
 
 static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
-                       const uint8_t *interesting, uint32_t n, SemOuter *outer);
+                       const uint8_t *interesting, uint32_t n, SemOuter *outer, const LlSeed *seeds, size_t nseeds);
 
 Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                         const uint8_t *interesting, uint32_t n) {
-  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL);
+  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL, NULL, 0);
+}
+
+Sem *sem_new_seeded(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                    const uint8_t *interesting, uint32_t n, const LlSeed *seeds, size_t nseeds) {
+  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL, seeds, nseeds);
 }
 
 Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                     const uint8_t *interesting, uint32_t n, SemOuter *outer) {
-  return sem__build(tree, src, len, extra_registrars, interesting, n, outer);
+  return sem__build(tree, src, len, extra_registrars, interesting, n, outer, NULL, 0);
 }
 
 static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
-                       const uint8_t *interesting, uint32_t n, SemOuter *outer) {
+                       const uint8_t *interesting, uint32_t n, SemOuter *outer, const LlSeed *seeds, size_t nseeds) {
   syms_init();
   Sem *self = calloc(1, sizeof *self);
   if (!self) abort();
   self->outer = outer;
+  self->seeds = seeds, self->nseeds = nseeds;
   self->interesting = interesting;
   self->interesting_n = n;
   self->tree = tree;

@@ -21,6 +21,7 @@ typedef struct {
   char *why;           /* owned, for roots: what registered it ("route handler passed to app.get (line 12)") */
   bool exported, is_async, hot_root, has_callers;
   bool recurring_root, recurring; /* runs again and again (per request, event or tick), not just once */
+  bool startup_root;   /* other files call it at start-up only (a project seed; why says where) */
 } SemFunc;
 
 typedef enum { DECL_VALUE, DECL_FUNC, DECL_PARAM } SemDeclKind;
@@ -93,6 +94,8 @@ typedef struct Sem {
   uint32_t fx_from, fx_to;
   bool shebang, has_server, worker_script, cli_script;
   int depth_guard;
+  const struct LlSeed *seeds;  /* borrowed: what other files say of this one's functions (summary.h) */
+  size_t nseeds;
 } Sem;
 
 /* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted
@@ -101,7 +104,14 @@ Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra
 /* Same, also collecting the nodes whose symbol s has interesting[s] set (s < n) into candidates. */
 Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                         const uint8_t *interesting, uint32_t n);
+/* The same, with the contexts other files of the project give its functions (borrowed, may be NULL). */
+Sem *sem_new_seeded(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
+                    const uint8_t *interesting, uint32_t n, const struct LlSeed *seeds, size_t nseeds);
 void sem_free(Sem *self);
+struct LlSummary;
+/* The file's summary for the project view: exports, and references into relative modules with the
+ * context of the code making them (sem_project.c). Appends to out. */
+void sem_summarize(Sem *self, struct LlSummary *out);
 /* A region model over `tree` (parsed from the region's current text only) against outer->base. */
 Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                     const uint8_t *interesting, uint32_t n, SemOuter *outer);

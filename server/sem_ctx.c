@@ -4,6 +4,7 @@
 #include "sem.h"
 #include "syms.h"
 #include "sem_private.h"
+#include "looplens/summary.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,16 +145,15 @@ void sem__exports_resolve(Sem *self) {
 
 /* --- registration: what will call a function passed as an argument ------------------------- */
 
-/* REG_HOT: called again and again (a route, a listener, an interval); REG_HOT_ONCE: called once,
+/* SEM_REG_HOT: called again and again (a route, a listener, an interval); SEM_REG_HOT_ONCE: called once,
  * later, while the server may be serving (setTimeout, .then, .once) — hot, but only recurring when
  * registered from recurring code. */
-typedef enum { REG_INHERIT, REG_HOT, REG_HOT_ONCE } RegKind;
 
-static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
-  if (node_is(call, S_new_expression)) return REG_INHERIT; /* new Promise(executor) runs it now */
+SemRegKind sem__registration(Sem *self, TSNode call, StrBuf *why) {
+  if (node_is(call, S_new_expression)) return SEM_REG_INHERIT; /* new Promise(executor) runs it now */
   TSNode fn = node_field(call, F_function);
-  if (ts_node_is_null(fn)) return REG_INHERIT;
-  RegKind kind = REG_INHERIT;
+  if (ts_node_is_null(fn)) return SEM_REG_INHERIT;
+  SemRegKind kind = SEM_REG_INHERIT;
   char *path = sem_resolve(self, fn);
   char *method = sem__member_name(self, fn);
   char *callee = sem_node_text(self, fn);
@@ -162,29 +162,29 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
   static const char *const timers[] = {"setTimeout", "setInterval", "setImmediate", NULL};
   if (path && ctx__in(path, timers)) {
     strbuf_printf(why, "the timer callback passed to %s (line %u)", path, line);
-    kind = !strcmp(path, "setInterval") ? REG_HOT : REG_HOT_ONCE;
+    kind = !strcmp(path, "setInterval") ? SEM_REG_HOT : SEM_REG_HOT_ONCE;
   } else if ((path && ctx__path_is_server_factory(path)) ||
              (method && (!strcmp(method, "createServer") || !strcmp(method, "createSecureServer")))) {
-    strbuf_printf(why, "the request handler passed to %s (line %u)", path ? path : callee, line), kind = REG_HOT;
+    strbuf_printf(why, "the request handler passed to %s (line %u)", path ? path : callee, line), kind = SEM_REG_HOT;
   } else if (method && ctx__in(method, ctx__route_methods)) {
-    strbuf_printf(why, "the route handler passed to %s (line %u)", callee, line), kind = REG_HOT;
+    strbuf_printf(why, "the route handler passed to %s (line %u)", callee, line), kind = SEM_REG_HOT;
   } else if (method && ctx__in(method, ctx__listen_methods)) {
     TSNode args = node_field(call, F_arguments);
     char *event = ts_node_is_null(args) ? NULL : sem_string_value(self, ts_node_named_child(args, 0));
     if (!ctx__in(event, ctx__lifecycle_events)) {
       if (event) strbuf_printf(why, "the '%s' listener registered with %s (line %u)", event, callee, line);
       else strbuf_printf(why, "the listener registered with %s (line %u)", callee, line);
-      kind = !strcmp(method, "once") || !strcmp(method, "prependOnceListener") ? REG_HOT_ONCE : REG_HOT;
+      kind = !strcmp(method, "once") || !strcmp(method, "prependOnceListener") ? SEM_REG_HOT_ONCE : SEM_REG_HOT;
     }
     free(event);
   } else if (method && (!strcmp(method, "then") || !strcmp(method, "catch") || !strcmp(method, "finally"))) {
-    strbuf_printf(why, "the promise callback passed to .%s (line %u)", method, line), kind = REG_HOT_ONCE;
+    strbuf_printf(why, "the promise callback passed to .%s (line %u)", method, line), kind = SEM_REG_HOT_ONCE;
   } else {
     for (size_t i = 0; i < self->extra_registrars.len; i++) {
       const char *r = self->extra_registrars.items[i];
       if ((method && !strcmp(r, method)) || !strcmp(r, callee) || (path && !strcmp(r, path))) {
         strbuf_printf(why, "the handler passed to %s (line %u, a configured hot-path registrar)", callee, line);
-        kind = REG_HOT;
+        kind = SEM_REG_HOT;
         break;
       }
     }
@@ -198,7 +198,7 @@ static RegKind ctx__registration(Sem *self, TSNode call, StrBuf *why) {
 /* sem_region_effects at work: a call or registration reaching a function outside [fx_from, fx_to)
  * (or outside the region, for a region model) is an effect; nothing is recorded. A caller inside
  * the range comes with its context, recurrence and chain: they flow on into the function reached. */
-static bool ctx__fx(Sem *self, char tag, int from, int to, RegKind kind, const char *why) {
+static bool ctx__fx(Sem *self, char tag, int from, int to, SemRegKind kind, const char *why) {
   if (!self->fx) return false;
   uint32_t start;
   if (to < -1) start = self->outer->base->funcs.items[SEM_OUTER_FUNC(to)].start;
@@ -218,16 +218,16 @@ static bool ctx__fx(Sem *self, char tag, int from, int to, RegKind kind, const c
 }
 
 static void ctx__edge(Sem *self, int from, int to) {
-  if (ctx__fx(self, 'E', from, to, REG_INHERIT, NULL)) return;
+  if (ctx__fx(self, 'E', from, to, SEM_REG_INHERIT, NULL)) return;
   if (to < 0 || from == to) return;
   vec_push(&self->edges, ((SemEdge){from, to}));
   self->funcs.items[to].has_callers = true;
 }
 
-static void ctx__hot_root(Sem *self, int f, const char *why, RegKind kind, int caller) {
+static void ctx__hot_root(Sem *self, int f, const char *why, SemRegKind kind, int caller) {
   if (ctx__fx(self, 'R', caller, f, kind, why) || f < 0) return;
   SemFunc *fn = &self->funcs.items[f];
-  if (kind == REG_HOT) fn->recurring_root = true;
+  if (kind == SEM_REG_HOT) fn->recurring_root = true;
   else if (caller >= 0) vec_push(&self->once_edges, ((SemEdge){caller, f})); /* recurring if its registrar is */
   if (fn->hot_root) return;
   fn->hot_root = true;
@@ -237,14 +237,14 @@ static void ctx__hot_root(Sem *self, int f, const char *why, RegKind kind, int c
 
 /* A function argument: inline, a local name, a method; for route registrations also the
  * handler-valued properties of an options object (fastify's `route({ handler })`). */
-static void ctx__argument(Sem *self, TSNode arg, int caller, RegKind kind, const char *why) {
+static void ctx__argument(Sem *self, TSNode arg, int caller, SemRegKind kind, const char *why) {
   int g = sem_func_of(self, arg);
   if (g != -1) { /* local, or outside a region model (encoded) */
-    if (kind != REG_INHERIT) ctx__hot_root(self, g, why, kind, caller);
+    if (kind != SEM_REG_INHERIT) ctx__hot_root(self, g, why, kind, caller);
     else ctx__edge(self, caller, g);
     return;
   }
-  if (kind == REG_INHERIT || !node_is(arg, S_object)) return;
+  if (kind == SEM_REG_INHERIT || !node_is(arg, S_object)) return;
   uint32_t k = ts_node_named_child_count(arg);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_named_child(arg, i);
@@ -281,7 +281,7 @@ static void ctx__calls(Sem *self, uint32_t from, uint32_t to) {
     TSNode args = node_field(call, F_arguments);
     if (ts_node_is_null(args) || !ctx__has_function_argument(self, args)) continue; /* most calls: no strings built */
     strbuf_clear(&why);
-    RegKind kind = ctx__registration(self, call, &why);
+    SemRegKind kind = sem__registration(self, call, &why);
     uint32_t k = ts_node_named_child_count(args);
     for (uint32_t a = 0; a < k; a++) ctx__argument(self, ts_node_named_child(args, a), caller, kind, strbuf_cstr(&why));
   }
@@ -383,6 +383,40 @@ static const SemFunc *ctx__outer_func(const Sem *self) {
   return self->outer && self->outer->func >= 0 ? &self->outer->base->funcs.items[self->outer->func] : NULL;
 }
 
+/* The function of this model starting at byte `start`, or -1. */
+static int ctx__func_starting(const Sem *self, int64_t start) {
+  int f = start >= 0 ? sem_func_at(self, (uint32_t)start) : -1;
+  return f >= 0 && self->funcs.items[f].start == (uint32_t)start ? f : -1;
+}
+
+/* Seeds (summary.h): other files run these functions per request (hot) or once after start-up:
+ * roots, as a registration in this file would make them. */
+static void ctx__seed_roots(Sem *self) {
+  for (size_t i = 0; i < self->nseeds; i++) {
+    const LlSeed *sd = &self->seeds[i];
+    int f = ctx__func_starting(self, sd->func_start);
+    if (f >= 0 && (sd->ctx == CTX_HOT || sd->ctx == CTX_ONCE))
+      ctx__hot_root(self, f, sd->why, sd->ctx == CTX_HOT ? SEM_REG_HOT : SEM_REG_HOT_ONCE, -1);
+  }
+}
+
+/* Start-up seeds: functions other files call only while starting; queued for the start-up flood
+ * when nothing in this file made them hot. Returns how many were queued. */
+static size_t ctx__seed_startup(Sem *self, int *queue) {
+  size_t k = 0;
+  for (size_t i = 0; i < self->nseeds; i++) {
+    const LlSeed *sd = &self->seeds[i];
+    int f = ctx__func_starting(self, sd->func_start);
+    SemFunc *fn = f >= 0 ? &self->funcs.items[f] : NULL;
+    if (!fn || sd->ctx != CTX_STARTUP || fn->ctx != CTX_UNKNOWN || fn->startup_root) continue;
+    fn->ctx = CTX_STARTUP, fn->startup_root = true, fn->via = -1;
+    free(fn->why);
+    fn->why = ll_strdup(sd->why);
+    queue[k++] = f;
+  }
+  return k;
+}
+
 void sem__classify(Sem *self) {
   size_t n = self->funcs.len;
   ctx__calls(self, 0, UINT32_MAX);
@@ -398,10 +432,11 @@ void sem__classify(Sem *self) {
     const SemDecl *d = &self->decls.items[i];
     if (d->kind == DECL_PARAM && d->func >= 0 && d->param_index < 4) params[4 * (size_t)d->func + d->param_index] = d;
   }
+  ctx__seed_roots(self); /* before the signature guess: another file's registration is evidence */
   for (size_t i = 0; i < n; i++) {
     SemFunc *f = &self->funcs.items[i];
     if (!f->has_callers && ctx__handler_signature(params, (int)i))
-      ctx__hot_root(self, (int)i, "a request handler by its signature (req, res)", REG_HOT, -1);
+      ctx__hot_root(self, (int)i, "a request handler by its signature (req, res)", SEM_REG_HOT, -1);
   }
   free(params);
   /* adjacency: edges sorted by caller, the top level (-1) mapped to index n */
@@ -423,7 +458,9 @@ void sem__classify(Sem *self) {
   if (top == CTX_HOT) queue[tail++] = -1;
   ctx__flood(self, queue, 0, tail, first, CTX_HOT);
   queue[0] = -1;
-  if (top == CTX_STARTUP) ctx__flood(self, queue, 0, 1, first, CTX_STARTUP);
+  tail = top == CTX_STARTUP ? 1 : 0;
+  tail += ctx__seed_startup(self, queue + tail);
+  ctx__flood(self, queue, 0, tail, first, CTX_STARTUP);
   free(first);
   free(queue);
   ctx__recurring(self, outer && outer->recurring);
@@ -487,7 +524,7 @@ static char *ctx__note(const Sem *self, uint32_t byte, size_t *base_from) {
     const SemFunc *gf = &model->funcs.items[g];
     bool named = ctx__named(gf);
     if (hops) strbuf_puts(&b, ", called from ");
-    if (gf->hot_root && gf->why) {
+    if ((gf->hot_root || gf->startup_root) && gf->why) {
       if (named) ctx__name(model, g, &b), strbuf_puts(&b, ", ");
       strbuf_puts(&b, gf->why);
       return strbuf_steal(&b);

@@ -20,4 +20,10 @@ void sem__containers_free(Sem *self);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
 
+/* What calls a function passed as an argument to `call`: SEM_REG_HOT again and again (a route, a
+ * listener, an interval), SEM_REG_HOT_ONCE once, later (setTimeout, .then, .once), SEM_REG_INHERIT
+ * the callee itself, now; why says which registration it is (sem_ctx.c). */
+typedef enum { SEM_REG_INHERIT, SEM_REG_HOT, SEM_REG_HOT_ONCE } SemRegKind;
+SemRegKind sem__registration(Sem *self, TSNode call, StrBuf *why);
+
 #endif

@@ -1,0 +1,40 @@
+/* project.h: contexts across the files of a project. Each file is analysed on its own and leaves a
+ * summary (summary.h); project_seed turns all summaries into seeds, the contexts in which other
+ * files run each file's exported functions; files whose seeds changed are analysed again with them,
+ * until nothing changes (hot > once > start-up > unknown only ever rise, so it ends).
+ * Relative modules resolve as Node resolves them: the path, then .js .cjs .mjs, then index.js …;
+ * `require(expr)` and `import(expr)` are unknown edges. A Project owns its files' paths, summaries
+ * and seeds. */
+#ifndef LOOPLENS_PROJECT_H
+#define LOOPLENS_PROJECT_H
+#include <stddef.h>
+#include "looplens/summary.h"
+
+typedef struct {
+  char *path;      /* absolute and resolved */
+  LlSummary summary;
+  LlSeeds seeds;
+} ProjectFile;
+
+typedef Vec(size_t) ProjectIndices;
+
+typedef struct Project {
+  char *root;      /* paths in messages are relative to it */
+  Vec(ProjectFile) files;
+  ProjectIndices by_path; /* indices sorted by path, for lookup */
+} Project;
+
+Project *project_new(const char *root);
+void project_free(Project *self);
+/* Adds a file (an absolute, resolved path, once) and returns its index. */
+size_t project_add(Project *self, const char *path);
+/* Call once every file is added, before project_find or project_seed. */
+void project_index(Project *self);
+/* Index of the file with this absolute, resolved path, or -1. */
+long project_find(const Project *self, const char *path);
+/* Recomputes every file's seeds from the summaries; appends the indices whose seeds changed. */
+void project_seed(Project *self, ProjectIndices *changed);
+/* The nearest folder above path (a file or folder) holding package.json or .git; NULL if none. Owned. */
+char *project_root_of(const char *path);
+
+#endif

@@ -1,0 +1,245 @@
+/* project.c: module resolution and the fixed point of contexts across a project's files. */
+#include "looplens/project.h"
+#include "looplens/strbuf.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { PROJECT_MAX_HOPS = 8 }; /* re-export chains (barrels) followed at most this deep */
+
+void ll_summary_free(LlSummary *self) {
+  for (size_t i = 0; i < self->exports.len; i++) {
+    LlExport *e = &self->exports.items[i];
+    free(e->name), free(e->spec), free(e->member);
+  }
+  for (size_t i = 0; i < self->xrefs.len; i++) {
+    LlXref *x = &self->xrefs.items[i];
+    free(x->target), free(x->why), free(x->note);
+  }
+  for (size_t i = 0; i < self->unknown_edges.len; i++) free(self->unknown_edges.items[i]);
+  vec_free(&self->exports);
+  vec_free(&self->xrefs);
+  vec_free(&self->unknown_edges);
+}
+
+void ll_seeds_free(LlSeeds *self) {
+  for (size_t i = 0; i < self->len; i++) free(self->items[i].why);
+  vec_free(self);
+}
+
+int ll_context_rank(Context c) {
+  return c == CTX_HOT ? 3 : c == CTX_ONCE ? 2 : c == CTX_STARTUP ? 1 : 0;
+}
+
+Project *project_new(const char *root) {
+  Project *self = calloc(1, sizeof *self);
+  if (!self) abort();
+  self->root = ll_strdup(root ? root : "/");
+  return self;
+}
+
+void project_free(Project *self) {
+  if (!self) return;
+  for (size_t i = 0; i < self->files.len; i++) {
+    free(self->files.items[i].path);
+    ll_summary_free(&self->files.items[i].summary);
+    ll_seeds_free(&self->files.items[i].seeds);
+  }
+  vec_free(&self->files);
+  vec_free(&self->by_path);
+  free(self->root);
+  free(self);
+}
+
+static const Project *project__sorting; /* qsort has no context; only the building thread sorts */
+static int project__cmp(const void *a, const void *b) {
+  return strcmp(project__sorting->files.items[*(const size_t *)a].path,
+                project__sorting->files.items[*(const size_t *)b].path);
+}
+
+void project_index(Project *self) {
+  self->by_path.len = 0;
+  for (size_t i = 0; i < self->files.len; i++) vec_push(&self->by_path, i);
+  project__sorting = self;
+  if (self->by_path.len > 1) qsort(self->by_path.items, self->by_path.len, sizeof(size_t), project__cmp);
+  project__sorting = NULL;
+}
+
+long project_find(const Project *self, const char *path) {
+  size_t lo = 0, hi = self->by_path.len;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    int c = strcmp(self->files.items[self->by_path.items[mid]].path, path);
+    if (!c) return (long)self->by_path.items[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
+}
+
+size_t project_add(Project *self, const char *path) {
+  vec_push(&self->files, ((ProjectFile){.path = ll_strdup(path)}));
+  return self->files.len - 1;
+}
+
+char *project_root_of(const char *path) {
+  char buf[PATH_MAX];
+  if (!realpath(path, buf)) return NULL;
+  struct stat st;
+  if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) *strrchr(buf, '/') = '\0';
+  for (;;) {
+    char probe[PATH_MAX + 16];
+    snprintf(probe, sizeof probe, "%s/package.json", buf);
+    if (stat(probe, &st) == 0) return ll_strdup(buf[0] ? buf : "/");
+    snprintf(probe, sizeof probe, "%s/.git", buf);
+    if (stat(probe, &st) == 0) return ll_strdup(buf[0] ? buf : "/");
+    char *slash = strrchr(buf, '/');
+    if (!slash || !buf[0]) return NULL;
+    *slash = '\0';
+  }
+}
+
+/* Node's resolution of a relative specifier from the folder `dir`: the file itself, with .js .cjs
+ * .mjs added, or the folder's index file. Returns the project's index of the file, or -1. */
+static long project__resolve_spec(const Project *self, const char *dir, const char *spec) {
+  static const char *const tails[] = {"", ".js", ".cjs", ".mjs", "/index.js", "/index.cjs", "/index.mjs", NULL};
+  for (const char *const *t = tails; *t; t++) {
+    char path[PATH_MAX + 32], real[PATH_MAX];
+    snprintf(path, sizeof path, "%s%s%s%s", spec[0] == '/' ? "" : dir, spec[0] == '/' ? "" : "/", spec, *t);
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || !realpath(path, real)) continue;
+    long f = project_find(self, real);
+    if (f >= 0) return f;
+  }
+  return -1;
+}
+
+static char *project__dir(const char *file) {
+  const char *slash = strrchr(file, '/');
+  return slash ? ll_strndup(file, slash == file ? 1 : (size_t)(slash - file)) : ll_strdup(".");
+}
+
+typedef struct { long file; int64_t func_start; } ProjectTarget;
+
+/* The function `member` names among the exports of file f, through re-exports. */
+static ProjectTarget project__export(const Project *self, long f, const char *member, int hops) {
+  ProjectTarget none = {-1, -1};
+  if (f < 0 || hops > PROJECT_MAX_HOPS) return none;
+  const LlSummary *s = &self->files.items[f].summary;
+  char *dir = project__dir(self->files.items[f].path);
+  ProjectTarget found = none;
+  for (size_t i = 0; i < s->exports.len && found.file < 0; i++) {
+    const LlExport *e = &s->exports.items[i];
+    if (e->star || !e->name || strcmp(e->name, member)) continue;
+    if (e->func_start >= 0) found = (ProjectTarget){f, e->func_start};
+    else if (e->spec && e->member && strcmp(e->member, "*"))
+      found = project__export(self, project__resolve_spec(self, dir, e->spec), e->member, hops + 1);
+  }
+  for (size_t i = 0; i < s->exports.len && found.file < 0; i++) { /* export * from './x' */
+    const LlExport *e = &s->exports.items[i];
+    if (e->star && strcmp(member, "default"))
+      found = project__export(self, project__resolve_spec(self, dir, e->spec), member, hops + 1);
+  }
+  free(dir);
+  return found;
+}
+
+/* "./lib/templates.renderPage" from file f: the longest specifier that resolves to a project file,
+ * then the export the next member names ("default" when the module itself is called). */
+static ProjectTarget project__target(const Project *self, long f, const char *target) {
+  ProjectTarget none = {-1, -1};
+  char *dir = project__dir(self->files.items[f].path);
+  char *spec = ll_strdup(target);
+  const char *slash = strrchr(target, '/');
+  size_t min = slash ? (size_t)(slash - target) : 0;
+  ProjectTarget found = none;
+  for (size_t cut = strlen(spec); cut > min && found.file < 0;) {
+    spec[cut] = '\0';
+    long g = project__resolve_spec(self, dir, spec);
+    if (g >= 0) {
+      const char *member = target[cut] == '.' ? target + cut + 1 : "default";
+      if (!strchr(member, '.')) found = project__export(self, g, member, 0); /* a.b: a method of an export */
+      break;
+    }
+    while (cut > min && spec[cut - 1] != '.') cut--;
+    if (cut > min) cut--; /* drop the dot */
+  }
+  free(spec);
+  free(dir);
+  return found;
+}
+
+static const char *project__rel(const Project *self, const char *path) {
+  size_t n = strlen(self->root);
+  return !strncmp(path, self->root, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* What a reference says of the function it reaches, as a seed (ctx CTX_UNKNOWN: nothing). */
+static LlSeed project__evidence(const Project *self, const ProjectFile *from, const LlXref *x) {
+  LlSeed s = {.ctx = CTX_UNKNOWN};
+  StrBuf b = {0};
+  const char *rel = project__rel(self, from->path);
+  if (x->kind == LL_XREF_CALL) {
+    if (x->ctx == CTX_UNKNOWN) return s;
+    s.ctx = x->ctx;
+    if (x->note && !strcmp(x->note, "the module's top level"))
+      strbuf_printf(&b, "called from %s:%u, at that module's top level", rel, x->line);
+    else strbuf_printf(&b, "called from %s:%u in %s", rel, x->line, x->note ? x->note : "a caller");
+  } else {
+    s.ctx = x->kind == LL_XREF_HOT || x->ctx == CTX_HOT ? CTX_HOT : CTX_ONCE;
+    strbuf_printf(&b, "%s in %s", x->why ? x->why : "a handler registered", rel);
+  }
+  s.why = strbuf_steal(&b);
+  return s;
+}
+
+static int project__seed_cmp(const void *a, const void *b) {
+  const LlSeed *x = a, *y = b;
+  return (x->func_start > y->func_start) - (x->func_start < y->func_start);
+}
+
+static bool project__seeds_equal(const LlSeeds *a, const LlSeeds *b) {
+  if (a->len != b->len) return false;
+  for (size_t i = 0; i < a->len; i++)
+    if (a->items[i].func_start != b->items[i].func_start || a->items[i].ctx != b->items[i].ctx ||
+        strcmp(a->items[i].why, b->items[i].why))
+      return false;
+  return true;
+}
+
+void project_seed(Project *self, ProjectIndices *changed) {
+  size_t n = self->files.len;
+  LlSeeds *next = calloc(n + 1, sizeof *next);
+  if (!next) abort();
+  for (size_t a = 0; a < n; a++) { /* in path order, so that equal evidence always picks the same why */
+    const ProjectFile *from = &self->files.items[self->by_path.items[a]];
+    for (size_t i = 0; i < from->summary.xrefs.len; i++) {
+      const LlXref *x = &from->summary.xrefs.items[i];
+      if (ll_context_rank(x->ctx) == 0 && x->kind == LL_XREF_CALL) continue;
+      ProjectTarget t = project__target(self, (long)self->by_path.items[a], x->target);
+      if (t.file < 0) continue;
+      LlSeed s = project__evidence(self, from, x);
+      if (!s.why) continue;
+      s.func_start = t.func_start;
+      LlSeeds *into = &next[t.file];
+      size_t k = 0;
+      while (k < into->len && into->items[k].func_start != t.func_start) k++;
+      if (k == into->len) vec_push(into, s);
+      else if (ll_context_rank(s.ctx) > ll_context_rank(into->items[k].ctx)) free(into->items[k].why), into->items[k] = s;
+      else free(s.why);
+    }
+  }
+  for (size_t f = 0; f < n; f++) {
+    if (next[f].len > 1) qsort(next[f].items, next[f].len, sizeof *next[f].items, project__seed_cmp);
+    if (project__seeds_equal(&next[f], &self->files.items[f].seeds)) {
+      ll_seeds_free(&next[f]);
+      continue;
+    }
+    ll_seeds_free(&self->files.items[f].seeds);
+    self->files.items[f].seeds = next[f];
+    vec_push(changed, f);
+  }
+  free(next);
+}
