@@ -215,7 +215,7 @@ static const Config *check__config_for(const char *file, const RuleSet *rules, C
 }
 
 int cli_check(int argc, char **argv) {
-  CheckOptions o = {.format = "text", .color = "auto", .fail_on = SEV_WARNING, .max_size = 4u << 20};
+  CheckOptions o = {.format = "text", .color = "auto", .fail_on = SEV_WARNING, .max_size = CLI_DEFAULT_MAX_SIZE};
   int rc = check__parse(argc, argv, &o);
   if (rc >= 0) return vec_free(&o.rule_dirs), rc;
   int status = 0;

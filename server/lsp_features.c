@@ -4,6 +4,7 @@
 #include "jsonstr.h"
 #include "looplens/rule.h"
 #include "looplens/strbuf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,18 @@ void lsp_published_free(LspDoc *d) {
   vec_free(&d->published);
 }
 
+json_t *lsp_notice_json(LspServer *s, const LspDoc *d) {
+  size_t len;
+  textedit_text(d->text, &len);
+  if (d->unsynced || len <= s->max_size) return NULL;
+  char msg[200];
+  snprintf(msg, sizeof msg, "looplens: not analysed: the document is %zu bytes, above the limit of %zu (--max-size)",
+           len, s->max_size);
+  return json_pack("{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:i, s:s, s:s, s:s}", "range", "start", "line", 0, "character",
+                   0, "end", "line", 0, "character", 0, "severity", 3, "code", "document-too-large", "source",
+                   "looplens", "message", msg);
+}
+
 char *lsp_publish_text(LspServer *s, LspDoc *d) {
   if (!d->uri_json) {
     json_t *u = json_str_lossy(d->uri);
@@ -95,6 +108,11 @@ char *lsp_publish_text(LspServer *s, LspDoc *d) {
     strbuf_printf(&b, "%s%s", i ? "," : "", t.json);
     vec_push(&now, t);
   }
+  json_t *notice = lsp_notice_json(s, d); /* then there are no findings */
+  char *nj = notice ? json_dumps(notice, JSON_COMPACT) : NULL;
+  if (nj) strbuf_puts(&b, nj);
+  free(nj);
+  json_decref(notice);
   strbuf_puts(&b, "]}}");
   lsp_published_free(d);
   d->published.items = now.items, d->published.len = now.len, d->published.cap = now.cap;
@@ -102,6 +120,8 @@ char *lsp_publish_text(LspServer *s, LspDoc *d) {
 }
 
 json_t *lsp_diagnostics_json(LspServer *s, const LspDoc *d) {
+  json_t *notice = lsp_notice_json(s, d);
+  if (notice) return json_pack("[o]", notice);
   json_t *arr = json_array();
   for (size_t i = 0; i < d->diags.len; i++) json_array_append_new(arr, lsp__diag(s, d, &d->diags.items[i]));
   return arr;
