@@ -75,17 +75,12 @@ LspDoc *lsp_doc_open(LspServer *s, const char *uri, long version, const char *te
   return d;
 }
 
-/* The key under which a document's diagnostics (or log lines) supersede its older ones. */
-static char *lsp__key(const char *kind, const char *uri) {
-  StrBuf b = {0};
-  strbuf_printf(&b, "%s %s", kind, uri);
-  return strbuf_steal(&b);
-}
-
+/* Queues a publishDiagnostics (steals `msg`): it supersedes the document's older one not yet sent. */
 static void lsp__publish(LspServer *s, const char *uri, char *msg) {
-  char *key = lsp__key("diagnostics", uri);
-  lsp_send_text(s, msg, key);
-  free(key);
+  StrBuf key = {0};
+  strbuf_printf(&key, "diagnostics %s", uri);
+  lsp_send_text(s, msg, strbuf_cstr(&key));
+  strbuf_free(&key);
 }
 
 void lsp_doc_close(LspServer *s, const char *uri) {
