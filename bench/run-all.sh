@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # ./run bench: fetches the pinned benchmark corpus (bench/corpus-pins.txt) into the cache and
-# prints looplens's figures on it. Figures only: nothing here passes or fails.
+# prints looplens's figures on it, then the language server's peak memory for one large document.
+# Figures only: nothing here passes or fails.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${LOOPLENS_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/looplens/corpus}
 "$root/scripts/fetch-deps.sh" "$root/bench/corpus-pins.txt" "$corpus"
 python3 "$root/bench/bench_check.py" "$root/build/server/looplens" "$root/build/bench/engine_bench" "$corpus" "$@"
+echo "--- looplens lsp: peak RSS for one large document (bench/lsp_memory.py)"
+python3 "$root/bench/lsp_memory.py" "$root/build/server/looplens"

@@ -4,6 +4,9 @@
 #define LOOPLENS_CLI_H
 #include "looplens/rule.h"
 
+/* `--max-size`: larger files (check) and documents (lsp) are not analysed. */
+#define CLI_DEFAULT_MAX_SIZE ((size_t)4 << 20)
+
 int cli_check(int argc, char **argv);
 int cli_rules(int argc, char **argv);
 int cli_explain(int argc, char **argv);

@@ -367,7 +367,7 @@ static void check__analyse(Work *w, int jobs) {
 }
 
 int cli_check(int argc, char **argv) {
-  CheckOptions o = {.format = "text", .color = "auto", .fail_on = SEV_WARNING, .max_size = 4u << 20,
+  CheckOptions o = {.format = "text", .color = "auto", .fail_on = SEV_WARNING, .max_size = CLI_DEFAULT_MAX_SIZE,
                     .max_tokens = ENGINE_DEFAULT_MAX_TOKENS};
   int rc = check__parse(argc, argv, &o);
   if (rc >= 0) return vec_free(&o.rule_dirs), rc;

@@ -16,22 +16,26 @@ static bool lsp__region_check_env(void) {
 
 int cli_lsp(int argc, char **argv) {
   static const struct option opts[] = {{"rules-dir", required_argument, 0, 'r'}, {"stdio", no_argument, 0, 's'},
-                                       {"help", no_argument, 0, 'h'}, {0}};
+                                       {"max-size", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'}, {0}};
   StrVec dirs = {0};
+  size_t max_size = CLI_DEFAULT_MAX_SIZE;
   optind = 1;
   for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+    char *end = NULL;
     if (c == 'r') vec_push(&dirs, optarg);
     else if (c == 's') continue;
+    else if (c == 'm' && (max_size = strtoull(optarg, &end, 10)) > 0 && !*end && *optarg != '-') continue;
     else {
-      fputs("usage: looplens lsp [--rules-dir DIR]...   (LSP 3.17 over stdin/stdout; see docs/lsp.md)\n",
-            c == 'h' ? stdout : stderr);
+      if (c == 'm') fprintf(stderr, "looplens lsp: --max-size needs a positive number of bytes, not '%s'\n", optarg);
+      fputs("usage: looplens lsp [--rules-dir DIR]... [--max-size BYTES]   (LSP 3.17 over stdin/stdout; "
+            "see docs/lsp.md)\n", c == 'h' ? stdout : stderr);
       vec_free(&dirs);
       return c == 'h' ? 0 : 2;
     }
   }
   signal(SIGPIPE, SIG_IGN); /* a vanished client is a write error, not a crash */
   LspServer s = {.out_fd = STDOUT_FILENO, .encoding = TEXTPOS_UTF16, .trace = getenv("LOOPLENS_LSP_TRACE") != NULL,
-                 .region_check = lsp__region_check_env(), .max_trees = 16, .max_bases = 8};
+                 .region_check = lsp__region_check_env(), .max_trees = 16, .max_bases = 8, .max_size = max_size};
   s.rules = cli_load_rules(dirs.items, dirs.len);
   vec_free(&dirs);
   if (!s.rules) return 2;

@@ -35,9 +35,13 @@ static char *fix__text(const char *src, TSNode n) {
   return ll_strndup(src + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
 }
 
-/* The innermost function around n, and whether it is async. */
+/* Is n in the body of an async function (an `await` allowed there)? Not in its parameters, nor in
+ * a class field or static block inside it: an `await` there is a SyntaxError. */
 static bool fix__in_async_function(TSNode n) {
   for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    const char *t = ts_node_type(p);
+    if (!strcmp(t, "formal_parameters") || !strcmp(t, "field_definition") || !strcmp(t, "class_static_block"))
+      return false;
     if (!sem_is_function_node(p)) continue;
     for (uint32_t i = 0; i < ts_node_child_count(p) && i < 3; i++)
       if (!strcmp(ts_node_type(ts_node_child(p, i)), "async")) return true;

@@ -67,10 +67,20 @@ LspDoc *lsp_doc_open(LspServer *s, const char *uri, long version, const char *te
     vec_push(&s->docs, d);
   }
   d->version = version;
-  TexteditEdit e;
-  textedit_set_text(d->text, text, len, &e);
+  d->unsynced = false;
   engine_doc_reset(d->engine);
+  TexteditEdit e;
+  TexteditStatus st = textedit_set_text(d->text, text, len, &e);
+  if (st < 0) lsp_doc_unsync(s, d, textedit_status_text(st));
   return d;
+}
+
+/* Queues a publishDiagnostics (steals `msg`): it supersedes the document's older one not yet sent. */
+static void lsp__publish(LspServer *s, const char *uri, char *msg) {
+  StrBuf key = {0};
+  strbuf_printf(&key, "diagnostics %s", uri);
+  lsp_send_text(s, msg, strbuf_cstr(&key));
+  strbuf_free(&key);
 }
 
 void lsp_doc_close(LspServer *s, const char *uri) {
@@ -78,23 +88,61 @@ void lsp_doc_close(LspServer *s, const char *uri) {
     if (!strcmp(s->docs.items[i]->uri, uri)) {
       lsp__doc_free(s->docs.items[i]);
       s->docs.items[i] = s->docs.items[--s->docs.len];
-      return;
+      break;
     }
+  json_t *msg = json_pack("{s:s, s:s, s:{s:s, s:[]}}", "jsonrpc", "2.0", "method", "textDocument/publishDiagnostics",
+                          "params", "uri", uri, "diagnostics");
+  lsp__publish(s, uri, msg ? json_dumps(msg, JSON_COMPACT) : NULL); /* the editor clears them */
+  json_decref(msg);
 }
 
-int lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const char *text, size_t len) {
+TexteditStatus lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range, const char *text, size_t len) {
   TexteditEdit e;
   TexteditStatus st = range ? textedit_apply(d->text, *range, s->encoding, text, len, &e)
                             : textedit_set_text(d->text, text, len, &e);
-  if (st < 0) return -1;
+  if (st < 0) return st;
   if (!range) {
+    d->unsynced = false; /* the editor's whole text: in sync again */
     engine_doc_reset(d->engine);
-    return 0;
+    return st;
   }
   EngineEdit ee = {e.start_byte, e.old_end_byte, e.new_end_byte, {e.start_point.row, e.start_point.column},
                    {e.old_end_point.row, e.old_end_point.column}, {e.new_end_point.row, e.new_end_point.column}};
   engine_doc_edit(d->engine, &ee);
-  return 0;
+  return st;
+}
+
+/* Drops what only analysis needs: the tree, the region base, the findings and their JSON. */
+static void lsp__forget_analysis(LspDoc *d) {
+  engine_doc_reset(d->engine);
+  lsp_published_free(d);
+  diag_list_clear(&d->diags);
+}
+
+void lsp_doc_unsync(LspServer *s, LspDoc *d, const char *why) {
+  lsp_log("%s: unsynchronised: %s", d->uri, why);
+  lsp_log_message(s, 2, NULL, "looplens: %s is out of sync with the editor (%s): it is not analysed until its "
+                  "whole text is sent (close and reopen it)", d->uri, why);
+  d->unsynced = true;
+  d->stale = true;
+  lsp__forget_analysis(d);
+}
+
+bool lsp_doc_analysable(const LspServer *s, const LspDoc *d) {
+  size_t len;
+  textedit_text(d->text, &len);
+  return !d->unsynced && len <= s->max_size;
+}
+
+void lsp_doc_settle(LspServer *s, LspDoc *d) {
+  if (d->stale) lsp_doc_check(s, d);
+}
+
+void lsp_docs_settle(LspServer *s) {
+  for (size_t i = 0; i < s->docs.len && !s->exit_now; i++) {
+    lsp_doc_settle(s, s->docs.items[i]);
+    lsp_flush(s);
+  }
 }
 
 static bool lsp__has_tree(const LspDoc *d) { return engine_doc_has_tree(d->engine); }
@@ -137,15 +185,20 @@ static double lsp__ms(void) {
 }
 
 void lsp_doc_check(LspServer *s, LspDoc *d) {
+  d->stale = false;
+  if (!lsp_doc_analysable(s, d)) { /* never parsed: no tree, no findings, at most a notice */
+    lsp__forget_analysis(d);
+    lsp__publish(s, d->uri, lsp_publish_text(s, d));
+    return;
+  }
   size_t len;
   const char *text = textedit_text(d->text, &len);
   diag_list_clear(&d->diags);
   AnalyzeInfo info;
   analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, &info);
+  d->over_tokens = info.too_many_tokens, d->over_tree = info.tree_too_big;
   double t1 = lsp__ms();
-  char *msg = lsp_publish_text(s, d);
-  lsp_send_text(s, msg);
-  free(msg);
+  lsp__publish(s, d->uri, lsp_publish_text(s, d));
   if (s->trace) {
     EngineRegionStats st = engine_doc_stats(d->engine);
     lsp_log("%s v%ld: parse %.2f ms, analyse %.2f ms, publish %.2f ms (changes checked by region %lu, whole %lu%s%s)",
@@ -157,7 +210,8 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
 }
 
 void lsp_doc_ensure_tree(LspServer *s, LspDoc *d) {
-  if (engine_doc_current(d->engine)) return;
+  lsp_doc_settle(s, d);
+  if (!lsp_doc_analysable(s, d) || engine_doc_current(d->engine)) return;
   if (engine_doc_has_tree(d->engine)) { /* only the edited statements were re-checked: check the whole file */
     engine_doc_settle(d->engine);
     lsp_doc_check(s, d);

@@ -4,6 +4,7 @@
 #include "jsonstr.h"
 #include "looplens/rule.h"
 #include "looplens/strbuf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,26 @@ void lsp_published_free(LspDoc *d) {
   vec_free(&d->published);
 }
 
+json_t *lsp_notice_json(LspServer *s, const LspDoc *d) {
+  size_t len;
+  textedit_text(d->text, &len);
+  char msg[200];
+  if (d->unsynced) return NULL;
+  if (len > s->max_size)
+    snprintf(msg, sizeof msg, "looplens: not analysed: the document is %zu bytes, above the limit of %zu (--max-size)",
+             len, s->max_size);
+  else if (d->over_tokens)
+    snprintf(msg, sizeof msg, "looplens: not analysed: the document has over %zu tokens, the limit that bounds a "
+             "parse's memory", d->over_tokens - 1);
+  else if (d->over_tree)
+    snprintf(msg, sizeof msg, "looplens: not analysed: its syntax tree needs over %zu MiB, the limit on a parse's "
+             "memory", d->over_tree >> 20);
+  else return NULL;
+  return json_pack("{s:{s:{s:i, s:i}, s:{s:i, s:i}}, s:i, s:s, s:s, s:s}", "range", "start", "line", 0, "character",
+                   0, "end", "line", 0, "character", 0, "severity", 3, "code", "document-too-large", "source",
+                   "looplens", "message", msg);
+}
+
 char *lsp_publish_text(LspServer *s, LspDoc *d) {
   if (!d->uri_json) {
     json_t *u = json_str_lossy(d->uri);
@@ -95,6 +116,11 @@ char *lsp_publish_text(LspServer *s, LspDoc *d) {
     strbuf_printf(&b, "%s%s", i ? "," : "", t.json);
     vec_push(&now, t);
   }
+  json_t *notice = lsp_notice_json(s, d); /* then there are no findings */
+  char *nj = notice ? json_dumps(notice, JSON_COMPACT) : NULL;
+  if (nj) strbuf_puts(&b, nj);
+  free(nj);
+  json_decref(notice);
   strbuf_puts(&b, "]}}");
   lsp_published_free(d);
   d->published.items = now.items, d->published.len = now.len, d->published.cap = now.cap;
@@ -102,6 +128,8 @@ char *lsp_publish_text(LspServer *s, LspDoc *d) {
 }
 
 json_t *lsp_diagnostics_json(LspServer *s, const LspDoc *d) {
+  json_t *notice = lsp_notice_json(s, d);
+  if (notice) return json_pack("[o]", notice);
   json_t *arr = json_array();
   for (size_t i = 0; i < d->diags.len; i++) json_array_append_new(arr, lsp__diag(s, d, &d->diags.items[i]));
   return arr;
@@ -162,6 +190,30 @@ static uint32_t lsp__line_info(const LspDoc *d, uint32_t byte, StrBuf *indent, c
   return (uint32_t)start;
 }
 
+/* Does the text an edit replaces hold a NUL or U+FFFD? A fix that copies it would not give it back
+ * as the editor has it (a C string stops at NUL; U+FFFD may stand for a lone surrogate). */
+static bool lsp__lossy(const char *s, size_t n) {
+  if (memchr(s, '\0', n)) return true;
+  for (const char *p = s, *end = s + n; (p = memchr(p, '\xEF', (size_t)(end - p))) != NULL; p++)
+    if (end - p >= 3 && p[1] == '\xBF' && p[2] == '\xBD') return true;
+  return false;
+}
+
+/* Offers an action only if its edit, applied to the text and reparsed, leaves the code valid. */
+static void lsp__offer(LspServer *s, LspDoc *d, json_t *actions, const Diag *g, const char *title, uint32_t start,
+                       uint32_t end, const char *text, bool preferred) {
+  size_t len;
+  const char *src = textedit_text(d->text, &len);
+  const char *why = end <= len && lsp__lossy(src + start, end - start)
+                        ? "the text it rewrites holds a NUL or U+FFFD"
+                        : engine_doc_fix_refused(s->analyzer, d->engine, src, len, start, end, text, strlen(text));
+  if (why) {
+    if (s->trace) lsp_log("%s: not offering \"%s\": %s", d->uri, title, why);
+    return;
+  }
+  json_array_append_new(actions, lsp__action(s, d, g, title, start, end, text, preferred));
+}
+
 json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end) {
   lsp_doc_ensure_tree(s, d); /* fixes are computed from the syntax tree */
   json_t *actions = json_array();
@@ -173,8 +225,8 @@ json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end) 
     EngineFixList fixes = {0};
     engine_doc_fixes(d->engine, text, len, g, &fixes);
     for (size_t k = 0; k < fixes.len; k++)
-      json_array_append_new(actions, lsp__action(s, d, g, fixes.items[k].title, fixes.items[k].start_byte,
-                                                 fixes.items[k].end_byte, fixes.items[k].text, true));
+      lsp__offer(s, d, actions, g, fixes.items[k].title, fixes.items[k].start_byte, fixes.items[k].end_byte,
+                 fixes.items[k].text, true);
     engine_fix_list_free(&fixes);
     StrBuf t = {0}, indent = {0};
     const char *eol;
@@ -183,7 +235,7 @@ json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end) 
                   g->rule->id, eol);
     StrBuf title = {0};
     strbuf_printf(&title, "Ignore %s on this line", g->rule->id);
-    json_array_append_new(actions, lsp__action(s, d, g, strbuf_cstr(&title), at, at, strbuf_cstr(&t), false));
+    lsp__offer(s, d, actions, g, strbuf_cstr(&title), at, at, strbuf_cstr(&t), false);
     /* file level: at the top, after a shebang line */
     uint32_t top = 0;
     if (len >= 2 && text[0] == '#' && text[1] == '!') top = (uint32_t)textpos_line_start(textedit_index(d->text), 1);
@@ -194,7 +246,7 @@ json_t *lsp_code_actions(LspServer *s, LspDoc *d, uint32_t start, uint32_t end) 
                   top == len && len && text[len - 1] != '\n' ? eol : "", g->rule->id, eol);
     strbuf_clear(&title);
     strbuf_printf(&title, "Ignore %s in this file", g->rule->id);
-    json_array_append_new(actions, lsp__action(s, d, g, strbuf_cstr(&title), top, top, strbuf_cstr(&t), false));
+    lsp__offer(s, d, actions, g, strbuf_cstr(&title), top, top, strbuf_cstr(&t), false);
     strbuf_free(&t);
     strbuf_free(&indent);
     strbuf_free(&title);

@@ -1,21 +1,11 @@
-/* lsp_server.c: JSON-RPC over the framed stream — parsing, validation, the method table,
- * cancellation, and the LSP lifecycle (initialize → shutdown → exit). */
+/* lsp_server.c: JSON-RPC over the framed stream — validation, the method table, cancellation,
+ * messages that could not be read, and the LSP lifecycle (initialize → shutdown → exit). */
 #include "lsp.h"
 #include "looplens/strbuf.h"
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void lsp_log(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("looplens lsp: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
 
 void lsp_error(LspError *e, int code, const char *fmt, ...) {
   e->code = code;
@@ -23,26 +13,6 @@ void lsp_error(LspError *e, int code, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(e->message, sizeof e->message, fmt, ap);
   va_end(ap);
-}
-
-void lsp_send_text(LspServer *s, const char *body) {
-  if (rpc_write_message(s->out_fd, body, strlen(body)) < 0) {
-    lsp_log("cannot write to the client: %s", strerror(errno));
-    s->exit_now = true;
-  }
-}
-
-void lsp_send(LspServer *s, json_t *msg) {
-  json_object_set_new(msg, "jsonrpc", json_string("2.0"));
-  char *body = json_dumps(msg, JSON_COMPACT);
-  json_decref(msg);
-  if (!body) return;
-  lsp_send_text(s, body);
-  free(body);
-}
-
-void lsp_notify(LspServer *s, const char *method, json_t *params) {
-  lsp_send(s, json_pack("{s:s, s:o}", "method", method, "params", params));
 }
 
 static void lsp__reply_error(LspServer *s, json_t *id, int code, const char *message) {
@@ -57,11 +27,13 @@ static const char *lsp__uri(json_t *params, LspError *e) {
   return uri;
 }
 
+/* The document a request or notification names, checked if a change in this batch made it stale. */
 static LspDoc *lsp__doc(LspServer *s, json_t *params, LspError *e) {
   const char *uri = lsp__uri(params, e);
   if (!uri) return NULL;
   LspDoc *d = lsp_doc_find(s, uri);
   if (!d) lsp_error(e, LSP_INVALID_PARAMS, "document %s is not open", uri);
+  else lsp_doc_settle(s, d);
   return d;
 }
 
@@ -134,46 +106,65 @@ static json_t *on_did_open(LspServer *s, json_t *params, LspError *e) {
   }
   LspDoc *d = lsp_doc_open(s, uri, (long)json_integer_value(json_object_get(td, "version")), json_string_value(text),
                            json_string_length(text));
-  lsp_doc_check(s, d);
+  d->stale = true; /* checked at the end of the batch, or by the first request that needs it */
   return NULL;
 }
 
-static json_t *on_did_change(LspServer *s, json_t *params, LspError *e) {
-  LspDoc *d = lsp__doc(s, params, e);
-  json_t *changes = json_object_get(params, "contentChanges");
-  if (!d) return NULL;
-  if (!json_is_array(changes)) {
-    lsp_error(e, LSP_INVALID_PARAMS, "didChange needs contentChanges");
-    return NULL;
+/* Applies one content change; when it cannot be, the document becomes unsynchronised. */
+static void lsp__apply_change(LspServer *s, LspDoc *d, size_t i, json_t *c) {
+  json_t *text = json_object_get(c, "text"), *range = json_object_get(c, "range");
+  TextposRange r;
+  char why[160];
+  if (!json_is_string(text) || (range && lsp__range(range, &r) < 0)) {
+    snprintf(why, sizeof why, "change %zu is malformed (needs a string text and a valid range)", i);
+    lsp_doc_unsync(s, d, why);
+    return;
   }
+  TexteditStatus st = lsp_doc_change(s, d, range ? &r : NULL, json_string_value(text), json_string_length(text));
+  if (st >= 0) return;
+  snprintf(why, sizeof why, "change %zu could not be applied: %s", i, textedit_status_text(st));
+  lsp_doc_unsync(s, d, why);
+}
+
+/* Changes apply in order. An unsynchronised document takes only a whole-text change, which
+ * resynchronises it; range changes are skipped until then (they apply to a text we do not have). */
+static json_t *on_did_change(LspServer *s, json_t *params, LspError *e) {
+  const char *uri = lsp__uri(params, e);
+  LspDoc *d = uri ? lsp_doc_find(s, uri) : NULL;
+  json_t *changes = json_object_get(params, "contentChanges");
+  if (uri && !d) lsp_error(e, LSP_INVALID_PARAMS, "document %s is not open", uri);
+  if (!d) return NULL;
   json_t *ver = json_object_get(json_object_get(params, "textDocument"), "version");
   long version = json_is_integer(ver) ? (long)json_integer_value(ver) : d->version + 1;
   if (version <= d->version) {
     lsp_log("%s: ignoring change to version %ld (document is at %ld)", d->uri, version, d->version);
     return NULL;
   }
-  size_t i;
+  d->version = version;
+  d->stale = true;
+  if (!json_is_array(changes)) {
+    lsp_doc_unsync(s, d, "didChange without a contentChanges array");
+    return NULL;
+  }
+  size_t i, ignored = 0;
   json_t *c;
   json_array_foreach(changes, i, c) {
-    json_t *text = json_object_get(c, "text"), *range = json_object_get(c, "range");
-    TextposRange r;
-    if (!json_is_string(text) || (range && lsp__range(range, &r) < 0)) {
-      lsp_log("%s: malformed change %zu ignored", d->uri, i);
-      continue;
-    }
-    if (lsp_doc_change(s, d, range ? &r : NULL, json_string_value(text), json_string_length(text)) < 0)
-      lsp_log("%s: change %zu rejected (inverted range); the document is unchanged by it", d->uri, i);
+    if (d->unsynced && json_object_get(c, "range")) ignored++;
+    else lsp__apply_change(s, d, i, c);
   }
-  d->version = version;
-  lsp_doc_check(s, d);
+  if (ignored) { /* said again for every change ignored; only the newest not yet sent is kept */
+    StrBuf key = {0};
+    strbuf_printf(&key, "log %s", d->uri);
+    lsp_log_message(s, 2, strbuf_cstr(&key), "looplens: %s is out of sync with the editor: %zu change(s) ignored; it "
+                    "is not analysed until its whole text is sent (close and reopen it)", d->uri, ignored);
+    strbuf_free(&key);
+  }
   return NULL;
 }
 
 static json_t *on_did_close(LspServer *s, json_t *params, LspError *e) {
   const char *uri = lsp__uri(params, e);
-  if (!uri) return NULL;
-  lsp_doc_close(s, uri);
-  lsp_notify(s, "textDocument/publishDiagnostics", json_pack("{s:s, s:[]}", "uri", uri, "diagnostics"));
+  if (uri) lsp_doc_close(s, uri);
   return NULL;
 }
 
@@ -215,7 +206,7 @@ static json_t *on_code_action(LspServer *s, json_t *params, LspError *e) {
 
 static void lsp__recheck_all(LspServer *s) {
   lsp_configs_reset(s);
-  for (size_t i = 0; i < s->docs.len; i++) lsp_doc_check(s, s->docs.items[i]);
+  for (size_t i = 0; i < s->docs.len; i++) s->docs.items[i]->stale = true;
 }
 
 static json_t *on_did_change_configuration(LspServer *s, json_t *params, LspError *e) {
@@ -336,7 +327,7 @@ static void lsp__dispatch(LspServer *s, json_t *msg) {
 
 /* Handles one batch of complete messages: cancellations first, so a request and its
  * $/cancelRequest that arrived together are answered as cancelled. */
-static void lsp__batch(LspServer *s, json_t **msgs, size_t n) {
+void lsp_dispatch(LspServer *s, json_t **msgs, size_t n) {
   for (size_t i = 0; i < n; i++) {
     const char *method = json_string_value(json_object_get(msgs[i], "method"));
     json_t *cid = json_object_get(json_object_get(msgs[i], "params"), "id");
@@ -348,50 +339,44 @@ static void lsp__batch(LspServer *s, json_t **msgs, size_t n) {
       if (pending) vec_push(&s->cancelled, json_incref(cid));
     }
   }
-  for (size_t i = 0; i < n && !s->exit_now; i++) lsp__dispatch(s, msgs[i]);
+  for (size_t i = 0; i < n && !s->exit_now; i++) {
+    lsp__dispatch(s, msgs[i]);
+    lsp_flush(s);
+  }
   for (size_t i = 0; i < s->cancelled.len; i++) json_decref(s->cancelled.items[i]);
   s->cancelled.len = 0;
 }
 
-int lsp_run(LspServer *s, int in_fd) {
-  RpcReader *reader = rpc_reader_new(NULL);
-  Vec(json_t *) batch = {0};
-  bool eof = false;
-  while (!s->exit_now && !eof) {
-    ssize_t r = rpc_reader_read_fd(reader, in_fd);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) eof = true; /* end of input (or a read error): leave after what is buffered */
-    for (;;) {
-      const char *body;
-      size_t len;
-      RpcError err;
-      int k = rpc_reader_next(reader, &body, &len, &err);
-      if (k == 0) break;
-      if (k < 0) {
-        lsp_log("framing error at byte %llu: %s", (unsigned long long)err.offset, err.text);
-        continue;
-      }
-      json_error_t jerr;
-      json_t *msg = json_loadb(body, len, JSON_DECODE_ANY, &jerr); /* 42 is JSON, just not JSON-RPC */
-      if (!msg) {
-        StrBuf b = {0};
-        strbuf_printf(&b, "parse error at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-        lsp__reply_error(s, NULL, LSP_PARSE_ERROR, strbuf_cstr(&b));
-        strbuf_free(&b);
-        continue;
-      }
-      if (!json_is_object(msg)) {
-        lsp__reply_error(s, NULL, LSP_INVALID_REQUEST, "a JSON-RPC message must be an object");
-        json_decref(msg);
-        continue;
-      }
-      vec_push(&batch, msg);
-    }
-    lsp__batch(s, batch.items, batch.len);
-    for (size_t i = 0; i < batch.len; i++) json_decref(batch.items[i]);
-    batch.len = 0;
+/* A didOpen or didChange that was lost: its document (every document, when it names none) may no
+ * longer be the editor's. A lost didOpen leaves an unsynchronised, empty document open. */
+static void lsp__lost_document(LspServer *s, const char *method, const char *uri, const char *why) {
+  char reason[200];
+  snprintf(reason, sizeof reason, "its %s could not be read (%s)", method, why);
+  LspDoc *d = uri ? lsp_doc_find(s, uri) : NULL;
+  if (uri && !d && !strcmp(method, "textDocument/didOpen")) d = lsp_doc_open(s, uri, 0, "", 0);
+  if (d) {
+    lsp_doc_unsync(s, d, reason);
+    d->stale = true;
+    return;
   }
-  vec_free(&batch);
-  rpc_reader_delete(reader);
-  return s->shutdown ? 0 : 1;
+  if (uri) return; /* a change to a document that is not open */
+  for (size_t i = 0; i < s->docs.len; i++) {
+    lsp_doc_unsync(s, s->docs.items[i], reason);
+    s->docs.items[i]->stale = true;
+  }
+}
+
+void lsp_message_lost(LspServer *s, const char *body, size_t len, int code, bool with_id, const char *why) {
+  LspJsonPeek p;
+  lsp_json_peek(body, len, &p);
+  const char *method = json_string_value(p.method);
+  bool request = json_is_integer(p.id) || json_is_string(p.id);
+  if (!with_id || !method) lsp__reply_error(s, NULL, code, why); /* as JSON-RPC says of parse errors */
+  else if (request) lsp__reply_error(s, p.id, code, why);
+  else lsp_log_message(s, 1, NULL, "looplens: a %s notification was lost: %s", method, why);
+  if (method && (!strcmp(method, "textDocument/didOpen") || !strcmp(method, "textDocument/didChange")) &&
+      s->initialized && !s->shutdown)
+    lsp__lost_document(s, method, json_string_value(p.uri), why);
+  lsp_json_peek_free(&p);
+  lsp_flush(s);
 }

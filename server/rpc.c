@@ -17,16 +17,20 @@ static const char RPC__SYNC[] = "content-length:";
 /* Header lines longer than this are never useful; the cap also keeps `max + 2` from overflowing. */
 #define RPC__MAX_HEADER_LINE_CAP ((size_t)1 << 20)
 
+/* Above this capacity, a buffer holding little is shrunk when the reader waits for input. */
+#define RPC__SHRINK_ABOVE ((size_t)1 << 20)
+
 typedef enum RpcState {
   RPC__HEADERS, /* reading header lines; `pos` is the start of the current line */
   RPC__BODY,    /* waiting for `length` bytes at `pos` */
-  RPC__SKIP,    /* discarding `skip_left` bytes of an over-limit body */
+  RPC__PEEK,    /* an over-limit body starts at `pos`: waiting for its first bytes */
   RPC__RESYNC,  /* scanning for RPC__SYNC from `pos` */
 } RpcState;
 
 /*
  * - `buf[pos, len)`: unconsumed input; `base` is the stream offset of `buf[0]`.
- * - `scan`: in RPC__HEADERS, how far past `pos` the current line was already searched for LF.
+ * - `scan`: in RPC__HEADERS, how far past `pos` the current line was already searched for LF;
+ *   in RPC__PEEK, how far past `pos` a sync string can no longer start.
  * - `have_length`, `length`, `block_start`: the header block being read.
  */
 struct RpcReader {
@@ -39,7 +43,6 @@ struct RpcReader {
   bool have_length;
   uint64_t length;
   uint64_t block_start;
-  uint64_t skip_left;
 };
 
 RpcReader *rpc_reader_new(const RpcLimits *limits) {
@@ -91,6 +94,21 @@ static int rpc_reader__reserve(RpcReader *self, size_t extra) {
 nomem:
   errno = ENOMEM;
   return -1;
+}
+
+/* After a large message: gives the memory back once the buffer holds little (no body is out). */
+static void rpc_reader__shrink(RpcReader *self) {
+  size_t held = self->len - self->pos;
+  if (self->cap <= RPC__SHRINK_ABOVE || held > self->cap / 4) return;
+  memmove(self->buf, self->buf + self->pos, held);
+  self->base += self->pos;
+  self->len = held;
+  self->pos = 0;
+  size_t cap = held * 2 > 4096 ? held * 2 : 4096;
+  char *buf = realloc(self->buf, cap);
+  if (!buf) return; /* keeping the larger buffer is fine */
+  self->buf = buf;
+  self->cap = cap;
 }
 
 int rpc_reader_feed(RpcReader *self, const void *data, size_t len) {
@@ -273,34 +291,63 @@ static int rpc_reader__step_headers(RpcReader *self, RpcError *error) {
     return -1;
   }
   self->pos += 2;
-  if (self->length > self->limits.max_body) {
-    if (error) {
-      error->kind = RPC_ERROR_LENGTH_TOO_LARGE;
-      error->offset = self->block_start;
-      snprintf(error->text, sizeof error->text,
-               "Content-Length %llu exceeds the limit of %zu bytes; body skipped",
-               (unsigned long long)self->length, self->limits.max_body);
-    }
-    self->state = RPC__SKIP;
-    self->skip_left = self->length;
-    return -1;
-  }
-  self->state = RPC__BODY;
+  /* An over-limit length may be a lie (2^63): never trust it to skip by; peek, then resync. */
+  self->state = self->length > self->limits.max_body ? RPC__PEEK : RPC__BODY;
+  self->scan = 0;
   return 1;
+}
+
+/* Offset of the first RPC__SYNC (any case) starting in `p[0, n)` and complete there; when there is
+ * none, SIZE_MAX, and `*checked` says before which offset none can start. */
+static size_t rpc__find_sync(const char *p, size_t n, size_t *checked) {
+  size_t i = 0;
+  for (; n - i >= RPC__SYNC_LEN; i++)
+    if ((p[i] == 'c' || p[i] == 'C') && rpc__ieq(p + i, RPC__SYNC_LEN, RPC__SYNC)) return i;
+  *checked = i;
+  return SIZE_MAX;
 }
 
 /* Finds RPC__SYNC case-insensitively in `buf[pos, len)`; keeps a possible partial match. */
 static int rpc_reader__step_resync(RpcReader *self) {
-  const char *p = self->buf + self->pos, *end = self->buf + self->len;
-  for (; (size_t)(end - p) >= RPC__SYNC_LEN; p++) {
-    if ((*p == 'c' || *p == 'C') && rpc__ieq(p, RPC__SYNC_LEN, RPC__SYNC)) {
-      self->pos = (size_t)(p - self->buf);
-      rpc_reader__begin_block(self);
-      return 1;
-    }
+  size_t checked = 0;
+  size_t at = rpc__find_sync(self->buf + self->pos, self->len - self->pos, &checked);
+  if (at == SIZE_MAX) {
+    self->pos += checked;
+    return 0;
   }
-  self->pos = (size_t)(p - self->buf);
-  return 0;
+  self->pos += at;
+  rpc_reader__begin_block(self);
+  return 1;
+}
+
+/*
+ * An over-limit body starts at `pos`. Reports it once its first bytes are known — up to
+ * RPC_PEEK_MAX (at most max_body), cut before a sync string — so the caller can tell whose
+ * message it refuses; then scans for the next header from the body's first byte. What the peek
+ * holds does not depend on chunking; only when it is reported does.
+ */
+static int rpc_reader__step_peek(RpcReader *self, RpcError *error) {
+  size_t max = self->limits.max_body < RPC_PEEK_MAX ? self->limits.max_body : RPC_PEEK_MAX;
+  size_t avail = self->len - self->pos, window = max + RPC__SYNC_LEN - 1;
+  if (window > avail) window = avail;
+  size_t checked = 0;
+  size_t at = rpc__find_sync(self->buf + self->pos + self->scan, window - self->scan, &checked);
+  size_t peek = at != SIZE_MAX && self->scan + at < max ? self->scan + at : max;
+  if (at == SIZE_MAX) {
+    self->scan += checked;
+    if (self->scan < max) return 0; /* a sync string could still start before `max` */
+  }
+  if (error) {
+    error->kind = RPC_ERROR_LENGTH_TOO_LARGE;
+    error->offset = self->block_start;
+    error->peek = self->buf + self->pos;
+    error->peek_len = peek;
+    snprintf(error->text, sizeof error->text,
+             "Content-Length %llu exceeds the limit of %zu bytes; message refused",
+             (unsigned long long)self->length, self->limits.max_body);
+  }
+  self->state = RPC__RESYNC; /* from the body's first byte: the next header may be anywhere */
+  return -1;
 }
 
 int rpc_reader_next(RpcReader *self, const char **body, size_t *len, RpcError *error) {
@@ -308,6 +355,8 @@ int rpc_reader_next(RpcReader *self, const char **body, size_t *len, RpcError *e
     error->kind = RPC_ERROR_NONE;
     error->offset = 0;
     error->text[0] = '\0';
+    error->peek = NULL;
+    error->peek_len = 0;
   }
   for (;;) {
     int r = 0;
@@ -322,71 +371,14 @@ int rpc_reader_next(RpcReader *self, const char **body, size_t *len, RpcError *e
       self->pos += (size_t)self->length;
       rpc_reader__begin_block(self);
       return 1;
-    case RPC__SKIP: {
-      size_t avail = self->len - self->pos;
-      size_t n = self->skip_left < avail ? (size_t)self->skip_left : avail;
-      self->pos += n;
-      self->skip_left -= n;
-      if (self->skip_left > 0) return 0;
-      rpc_reader__begin_block(self);
-      r = 1;
+    case RPC__PEEK:
+      r = rpc_reader__step_peek(self, error);
       break;
-    }
     case RPC__RESYNC:
       r = rpc_reader__step_resync(self);
       break;
     }
+    if (r == 0) rpc_reader__shrink(self);
     if (r <= 0) return r;
   }
-}
-
-/* ---- writer ---- */
-
-size_t rpc_format_header(char *out, size_t cap, size_t body_len) {
-  int n = snprintf(out, cap, "Content-Length: %zu\r\n\r\n", body_len);
-  if (n < 0 || (size_t)n >= cap) return 0;
-  return (size_t)n;
-}
-
-/* Blocks until `fd` is writable; 0 or -1 with errno. */
-static int rpc__wait_writable(int fd) {
-  struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-  for (;;) {
-    int r = poll(&pfd, 1, -1);
-    if (r > 0) return 0;
-    if (r < 0 && errno != EINTR) return -1;
-  }
-}
-
-int rpc_write_message(int fd, const void *body, size_t len) {
-  char header[RPC_HEADER_MAX];
-  size_t header_len = rpc_format_header(header, sizeof header, len);
-  struct iovec iov[2] = {
-      {.iov_base = header, .iov_len = header_len},
-      {.iov_base = (void *)(uintptr_t)body, .iov_len = len},
-  };
-  struct iovec *v = iov;
-  int count = len > 0 ? 2 : 1;
-  while (count > 0) {
-    ssize_t n = writev(fd, v, count);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (rpc__wait_writable(fd) < 0) return -1;
-        continue;
-      }
-      return -1;
-    }
-    size_t done = (size_t)n;
-    while (count > 0 && done >= v->iov_len) {
-      done -= v->iov_len;
-      v++;
-      count--;
-    }
-    if (count > 0) {
-      v->iov_base = (char *)v->iov_base + done;
-      v->iov_len -= done;
-    }
-  }
-  return 0;
 }

@@ -94,6 +94,12 @@ typedef Vec(EngineFix) EngineFixList;
 /* The safe fixes for `d` (found in the document's last analysed text `src`), if any. */
 void engine_doc_fixes(const EngineDoc *doc, const char *src, size_t len, const Diag *d, EngineFixList *out);
 void engine_fix_list_free(EngineFixList *self);
+/* Would replacing [start, end) of the document's analysed text `src` with `text[0, n)` keep the
+ * code as it was meant? NULL when it would; else why not (static text): an edge of the edit lies
+ * inside a string, template, regex, comment or JSX text; the edited text reparses with more
+ * syntax errors; or it puts an `await` outside the body of an async function. */
+const char *engine_doc_fix_refused(Analyzer *an, const EngineDoc *doc, const char *src, size_t len, uint32_t start,
+                                   uint32_t end, const char *text, size_t n);
 
 /* Reparses the document's new text (reusing the old tree) and appends its findings to `out`. */
 void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,

@@ -6,9 +6,9 @@
  *
  * The first two bytes pick the limits and the chunking; the rest is the stream. Checked:
  *   - no crash, leak or undefined behaviour on any bytes;
- *   - the events (bodies and errors) are identical whether the stream is fed at once or in
- *     chunks of random sizes (the parser is chunking-invariant);
- *   - after draining, the reader buffers no more than max(max_body, max_header_line + 1, 14)
+ *   - the events (bodies, errors and their peeks) are identical whether the stream is fed at
+ *     once or in chunks of random sizes (the parser is chunking-invariant);
+ *   - after draining, the reader buffers no more than max(max_body + 14, max_header_line + 1)
  *     bytes (memory stays bounded whatever the input);
  *   - bodies respect the body limit; error kinds are known; error offsets lie in the stream.
  * Build with -DFUZZ_STANDALONE (any compiler) for a main() that replays files given as
@@ -62,10 +62,13 @@ static void fuzz__drain(RpcReader *r, const RpcLimits *lim, size_t stream_len, E
       if (err.kind <= RPC_ERROR_NONE || err.kind > RPC_ERROR_MALFORMED_HEADER) abort();
       if (err.offset > stream_len) abort();
       if (memchr(err.text, '\0', sizeof err.text) == NULL) abort();
-      fuzz__push(out, (Event){-1, (uint64_t)err.kind, err.offset});
+      if ((err.peek_len > 0) != (err.peek != NULL) || err.peek_len > RPC_PEEK_MAX || err.peek_len > lim->max_body)
+        abort();
+      if (err.kind != RPC_ERROR_LENGTH_TOO_LARGE && err.peek) abort();
+      fuzz__push(out, (Event){-1, (uint64_t)err.kind, err.offset ^ fuzz__hash(err.peek ? err.peek : "", err.peek_len)});
     }
   }
-  size_t bound = lim->max_body;
+  size_t bound = lim->max_body + 14; /* an over-limit body's peek, and a sync string that may end it */
   if (lim->max_header_line + 1 > bound) bound = lim->max_header_line + 1;
   if (bound < 14) bound = 14;
   if (rpc_reader_buffered(r) > bound) abort();

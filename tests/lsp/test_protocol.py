@@ -577,13 +577,16 @@ def _():
             for method, params in junk:
                 c.notify(method, params)
             alive(c, "after malformed notifications (%s)" % encoding)
+            # the malformed didChanges left the document unsynchronised: a full text resyncs it
+            eq(pull(c, uri), [], "pull after malformed didChanges (unsynchronised)")
+            c.change_full(uri, 52, c.text(uri))
             # positions inside an emoji (between UTF-16 surrogates / inside the UTF-8 sequence)
             text = c.text(uri)
             p = range_of(text, "\U0001F600", encoding)["start"]
             inside = {"line": p["line"], "character": p["character"] + 1}
             c.hover(uri, inside["line"], inside["character"])
             c.code_action(uri, {"start": inside, "end": inside}, diagnostics=[])
-            v = max(c.versions[uri], 51) + 1
+            v = max(c.versions[uri], 52) + 1
             c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": v}, "contentChanges": [
                 {"range": {"start": inside, "end": inside}, "text": "x"}]})
             items = pull(c, uri)
@@ -897,7 +900,21 @@ def _():
         eq(c.shutdown_exit(), 0, "exit code")
 
 
-@case("edits: out-of-range edits are clamped, inverted ranges dropped, document not corrupted")
+def wait_log_message(c, needle, what, since=0):
+    """The first window/logMessage containing `needle` among the messages received from index
+    `since` on (c.received), waiting for it if it has not come yet."""
+    def match(m):
+        return m.get("method") == "window/logMessage" and needle in m.get("params", {}).get("message", "")
+    for m in c.received[since:]:
+        if match(m):
+            return m["params"]
+    try:
+        return c.wait_for(match, timeout=10, what="window/logMessage with %r" % needle)["params"]
+    except LspTimeout:
+        raise Fail(what + ": no window/logMessage containing %r" % needle)
+
+
+@case("edits: out-of-range edits are clamped; an inverted range unsynchronises the document until a full text")
 def _():
     with started() as c:
         uri, _ = open_and_wait(c, SYNC_FS)
@@ -913,28 +930,42 @@ def _():
         want = [{"code": "sync-fs-in-hot-path", "range": range_of(text, SYNC_FS_CALL)},
                 {"code": "microtask-recursion", "range": range_of(text, "process.nextTick(pump)")}]
         eq(sorted(summarize(diags)), sorted(summarize(want)), "after clamped edits")
-        # an inverted range is rejected: if it were applied, a second sync-fs finding would appear
+        # an inverted range cannot be applied: what the editor did with it is unknown, so the
+        # document is unsynchronised — findings cleared, said in window/logMessage
+        mark = len(c.received)
         c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [
             {"range": {"start": {"line": 4, "character": 0}, "end": {"line": 3, "character": 0}},
              "text": "  fs.statSync('/inverted');\n"}]})
-        # a following valid edit, computed on the uncorrupted text
+        eq(wait_publish(c, uri, version=4)["diagnostics"], [], "publish after an inverted range")
+        wait_log_message(c, "out of sync", "inverted range", mark)
+        # a later range edit applies to a text the server no longer knows: ignored, said again
         pos = position_of(text, "  res.end(data);")
+        mark = len(c.received)
         c.change(uri, 5, [{"range": {"start": pos, "end": pos}, "text": "  const ok = 1;\n"}])
+        eq(wait_publish(c, uri, version=5)["diagnostics"], [], "publish of an unsynchronised document")
+        wait_log_message(c, "change(s) ignored", "range edit while unsynchronised", mark)
+        eq(pull(c, uri), [], "pull of an unsynchronised document")
+        rng = range_of(text, SYNC_FS_CALL)
+        eq(c.hover(uri, rng["start"]["line"], rng["start"]["character"] + 2), None, "hover while unsynchronised")
+        eq(c.code_action(uri, rng, diagnostics=[]), [], "code actions while unsynchronised")
+        # a full-text change resynchronises; a range edit in the same didChange applies after it
         text = c.text(uri)
-        diags = wait_publish(c, uri, version=5)["diagnostics"]
+        end = position_of(text, "}).listen(3000);")
+        c.change(uri, 6, [{"text": text}, {"range": {"start": end, "end": end}, "text": "fs.statSync('/z');\n"}])
+        text = c.text(uri)
+        diags = wait_publish(c, uri, version=6)["diagnostics"]
         want = [{"code": "sync-fs-in-hot-path", "range": range_of(text, SYNC_FS_CALL)},
-                {"code": "microtask-recursion", "range": range_of(text, "process.nextTick(pump)")}]
-        eq(sorted(summarize(diags)), sorted(summarize(want)), "after an inverted-range change and a valid one")
+                {"code": "microtask-recursion", "range": range_of(text, "process.nextTick(pump)")},
+                {"code": "sync-fs-in-hot-path", "range": range_of(text, "fs.statSync('/z')")}]
+        eq(sorted(summarize(diags)), sorted(summarize(want)), "after a full-text change")
         eq(canon(pull(c, uri)), canon(diags), "pulled vs pushed")
         # full-text comparison: replace the whole document by range (0,0)-(end) with itself plus a
         # marker; if the server's text differed from ours, the ranges would not line up
         end = offset_to_position(text, len(text))
-        c.change(uri, 6, [{"range": {"start": {"line": 0, "character": 0}, "end": end},
+        c.change(uri, 7, [{"range": {"start": {"line": 0, "character": 0}, "end": end},
                            "text": text + "const tail = fs.existsSync('/x');\n"}])
         text = c.text(uri)
         items = pull(c, uri)
-        want = [{"code": "sync-fs-in-hot-path", "range": range_of(text, SYNC_FS_CALL)},
-                {"code": "microtask-recursion", "range": range_of(text, "process.nextTick(pump)")}]
         eq(sorted(summarize(items)), sorted(summarize(want)), "after replacing the whole text by range")
         check(c.proc.poll() is None, "server exited")
         eq(c.shutdown_exit(), 0, "exit code")

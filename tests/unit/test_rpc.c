@@ -86,7 +86,10 @@ static void drain(RpcReader *r, Log *log) {
   char piece[200];
   int st;
   while ((st = rpc_reader_next(r, &body, &len, &err)) != 0) {
-    if (st < 0) {
+    if (st < 0 && err.kind == RPC_ERROR_LENGTH_TOO_LARGE) { /* with the peek's length and hash */
+      snprintf(piece, sizeof piece, "E(%s@%llu peek#%zu:%08x)", rpc_error_kind_name(err.kind),
+               (unsigned long long)err.offset, err.peek_len, (unsigned)fnv(err.peek, err.peek_len));
+    } else if (st < 0) {
       snprintf(piece, sizeof piece, "E(%s@%llu)", rpc_error_kind_name(err.kind),
                (unsigned long long)err.offset);
     } else {
@@ -334,19 +337,57 @@ static bool test_non_numeric_lengths(void) {
   return true;
 }
 
+/* The log piece of a too-large error whose peek is `peek`. */
+static const char *too_large(unsigned long long offset, const char *peek, size_t n) {
+  static char piece[80];
+  snprintf(piece, sizeof piece, "E(length-too-large@%llu peek#%zu:%08x)", offset, n, (unsigned)fnv(peek, n));
+  return piece;
+}
+
 static bool test_max_u64_length_is_numeric(void) {
-  /* representable, so it is "too large" and skipped, swallowing what follows */
-  CHECK(expect_log("Content-Length: 18446744073709551615\r\n\r\n" GOOD, "E(length-too-large@0)"));
+  /* representable, so "too large"; not trusted: the next header is found */
+  char want[160];
+  snprintf(want, sizeof want, "%s M(ok)", too_large(0, "", 0));
+  CHECK(expect_log("Content-Length: 18446744073709551615\r\n\r\n" GOOD, want));
   return true;
 }
 
-static bool test_over_limit_skips_body(void) {
+static bool test_lying_length_resyncs(void) {
+  /* 2^63 announced, a short request sent: refused with its bytes as the peek, the next is read */
+  static const char req[] = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"shutdown\"}";
+  static const char in[] = "Content-Length: 9223372036854775808\r\n\r\n"
+                           "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"shutdown\"}" GOOD GOOD;
+  char want[200];
+  snprintf(want, sizeof want, "%s M(ok) M(ok)", too_large(0, req, sizeof req - 1));
+  CHECK(same_any_chunking(in, sizeof in - 1, NULL, want));
+  /* nothing is reported while the peek may still grow: the next header decides */
+  RpcReader *r = rpc_reader_new(NULL);
+  rpc_reader_feed(r, in, sizeof in - 1 - 2 * (sizeof GOOD - 1));
+  const char *body;
+  size_t len;
+  RpcError err;
+  CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 0);
+  rpc_reader_feed(r, "Content-Len", 11);
+  CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 0);
+  rpc_reader_feed(r, "gth: 2\r\n\r\nok", 12);
+  CHECK_EQ(rpc_reader_next(r, &body, &len, &err), -1);
+  CHECK_EQ(err.kind, RPC_ERROR_LENGTH_TOO_LARGE);
+  CHECK(err.peek_len == sizeof req - 1 && memcmp(err.peek, req, err.peek_len) == 0);
+  CHECK(strstr(err.text, "9223372036854775808") != NULL);
+  CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 1);
+  CHECK(len == 2 && memcmp(body, "ok", 2) == 0);
+  rpc_reader_delete(r);
+  return true;
+}
+
+static bool test_over_limit_resyncs_after_body(void) {
   char in[256];
   int n = snprintf(in, sizeof in, "Content-Length: 65\r\n\r\n%065d" GOOD, 0);
-  CHECK(same_any_chunking(in, (size_t)n, &small_limits, "E(length-too-large@0) M(ok)"));
+  char want[160];
+  snprintf(want, sizeof want, "%s M(ok)", too_large(0, in + 22, 64)); /* the peek: max_body bytes */
+  CHECK(same_any_chunking(in, (size_t)n, &small_limits, want));
   /* exactly at the limit is fine */
   n = snprintf(in, sizeof in, "Content-Length: 64\r\n\r\n%064d" GOOD, 0);
-  char want[128];
   snprintf(want, sizeof want, "M#64:%08x M(ok)", (unsigned)fnv(in + 22, 64));
   CHECK(same_any_chunking(in, (size_t)n, &small_limits, want));
   return true;
@@ -360,20 +401,48 @@ static bool test_over_limit_body_never_buffered(void) {
   const char *body;
   size_t len;
   RpcError err;
+  CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 0); /* waiting for the peek */
+  char chunk[65536];
+  memset(chunk, 'z', sizeof chunk);
+  rpc_reader_feed(r, chunk, sizeof chunk);
   CHECK_EQ(rpc_reader_next(r, &body, &len, &err), -1);
   CHECK_EQ(err.kind, RPC_ERROR_LENGTH_TOO_LARGE);
   CHECK(strstr(err.text, "8388608") != NULL);
-  char chunk[65536];
-  memset(chunk, 'z', sizeof chunk);
-  for (int i = 0; i < 128; i++) {
+  CHECK_EQ(err.peek_len, 1024);
+  CHECK(err.peek[0] == 'z' && err.peek[1023] == 'z');
+  CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 0);
+  for (int i = 0; i < 127; i++) {
     rpc_reader_feed(r, chunk, sizeof chunk);
     CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 0);
-    CHECK_EQ(rpc_reader_buffered(r), 0);
+    CHECK(rpc_reader_buffered(r) < 16);
   }
   rpc_reader_feed(r, GOOD, sizeof GOOD - 1);
   CHECK_EQ(rpc_reader_next(r, &body, &len, &err), 1);
   CHECK(len == 2 && memcmp(body, "ok", 2) == 0);
   rpc_reader_delete(r);
+  return true;
+}
+
+static bool test_large_buffer_given_back(void) {
+  /* an 8 MiB body grows the buffer; once it is consumed, the buffer shrinks */
+  size_t n = (size_t)8 << 20;
+  char header[RPC_HEADER_MAX];
+  size_t h = rpc_format_header(header, sizeof header, n);
+  char *in = malloc(h + n);
+  memcpy(in, header, h);
+  memset(in + h, 'a', n);
+  RpcReader *r = rpc_reader_new(NULL);
+  rpc_reader_feed(r, in, h + n);
+  const char *body;
+  size_t len;
+  CHECK_EQ(rpc_reader_next(r, &body, &len, NULL), 1);
+  CHECK_EQ(len, n);
+  CHECK_EQ(rpc_reader_next(r, &body, &len, NULL), 0);
+  rpc_reader_feed(r, GOOD, sizeof GOOD - 1); /* would fail if the shrunk buffer were wrong */
+  CHECK_EQ(rpc_reader_next(r, &body, &len, NULL), 1);
+  CHECK(len == 2 && memcmp(body, "ok", 2) == 0);
+  rpc_reader_delete(r);
+  free(in);
   return true;
 }
 
@@ -466,10 +535,13 @@ static bool test_all_errors_in_one_stream_any_chunking(void) {
                         "Content-Length: 99\r\n\r\n%099d" GOOD "Content-Length: 2\n\nxx" GOOD
                         "Content-Length: 2\r\n\r\nok",
                    0, 0);
-  char *want = run(in, (size_t)n, 0, 0, &small_limits);
-  CHECK_STR(want, "M(ok) E(missing-length@23) M(ok) E(malformed-header@48) M(ok) "
-                  "E(duplicate-length@96) M(ok) E(bad-length@141) M(ok) E(line-too-long@186) "
-                  "M(ok) E(length-too-large@319) M(ok) E(malformed-header@463) M(ok) M(ok)");
+  char *want = run(in, (size_t)n, 0, 0, &small_limits), expected[400];
+  static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
+  snprintf(expected, sizeof expected,
+           "M(ok) E(missing-length@23) M(ok) E(malformed-header@48) M(ok) "
+           "E(duplicate-length@96) M(ok) E(bad-length@141) M(ok) E(line-too-long@186) "
+           "M(ok) %s M(ok) E(malformed-header@463) M(ok) M(ok)", too_large(319, zeros, 64));
+  CHECK_STR(want, expected);
   CHECK(same_any_chunking(in, (size_t)n, &small_limits, want));
   free(want);
   return true;
@@ -644,6 +716,145 @@ static bool test_writer_eintr_storm(void) {
   return true;
 }
 
+/* ---- the queued writer ---- */
+
+/* Moves what the pipe holds into `r`; returns the bytes moved. */
+static size_t pump(int fd, RpcReader *r) {
+  size_t total = 0;
+  for (;;) {
+    ssize_t n = rpc_reader_read_fd(r, fd);
+    if (n <= 0) return total;
+    total += (size_t)n;
+  }
+}
+
+static char *dup_str(const char *s) {
+  char *p = malloc(strlen(s) + 1);
+  strcpy(p, s);
+  return p;
+}
+
+static bool test_writer_queue_supersedes_by_key(void) {
+  int fds[2];
+  CHECK(pipe(fds) == 0);
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+  RpcWriter *w = rpc_writer_new(fds[1]);
+  CHECK_EQ(rpc_writer_push(w, dup_str("a1"), 2, "a"), 0);
+  CHECK_EQ(rpc_writer_push(w, dup_str("r1"), 2, NULL), 0);
+  CHECK_EQ(rpc_writer_push(w, dup_str("b1"), 2, "b"), 0);
+  CHECK_EQ(rpc_writer_push(w, dup_str("a2"), 2, "a"), 0); /* drops a1, goes last */
+  CHECK_EQ(rpc_writer_push(w, dup_str("r2"), 2, NULL), 0);
+  CHECK_EQ(rpc_writer_push(w, dup_str("r2"), 2, NULL), 0); /* no key: both kept */
+  CHECK_EQ(rpc_writer_superseded(w), 1);
+  CHECK_EQ(rpc_writer_pending(w), 5 * (sizeof GOOD - 1));
+  CHECK_EQ(rpc_writer_flush(w), 0);
+  CHECK_EQ(rpc_writer_pending(w), 0);
+  RpcReader *r = rpc_reader_new(NULL);
+  pump(fds[0], r);
+  Log log = {0};
+  drain(r, &log);
+  CHECK_STR(log.s, "M(r1) M(b1) M(a2) M(r2) M(r2)");
+  free(log.s);
+  rpc_reader_delete(r);
+  rpc_writer_delete(w);
+  close(fds[0]);
+  close(fds[1]);
+  return true;
+}
+
+static bool test_writer_never_blocks_on_a_full_pipe(void) {
+  /* nobody reads: 2000 messages of 1 KiB queue up, flush returns at once; then all arrive */
+  int fds[2];
+  CHECK(pipe(fds) == 0);
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+  RpcWriter *w = rpc_writer_new(fds[1]);
+  for (int i = 0; i < 2000; i++) {
+    char *body = malloc(1024);
+    memset(body, 'a' + i % 26, 1024);
+    CHECK_EQ(rpc_writer_push(w, body, 1024, i % 2 ? "diag" : NULL), 0);
+    CHECK_EQ(rpc_writer_flush(w), 0);
+  }
+  CHECK(rpc_writer_pending(w) > 0);
+  /* a message partly written is never superseded: it would cut the stream */
+  RpcReader *r = rpc_reader_new(NULL);
+  int got = 0;
+  while (rpc_writer_pending(w) > 0) {
+    CHECK_EQ(rpc_writer_flush(w), 0);
+    pump(fds[0], r);
+    const char *body;
+    size_t len;
+    int st;
+    while ((st = rpc_reader_next(r, &body, &len, NULL)) != 0) {
+      CHECK(st == 1 && len == 1024);
+      got++;
+    }
+  }
+  CHECK(got >= 1000 && got < 2000); /* every keyless one, some superseded keyed ones */
+  CHECK_EQ((size_t)got + rpc_writer_superseded(w), 2000);
+  rpc_reader_delete(r);
+  rpc_writer_delete(w);
+  close(fds[0]);
+  close(fds[1]);
+  return true;
+}
+
+static bool test_writer_partly_written_message_is_kept(void) {
+  int fds[2];
+  CHECK(pipe(fds) == 0);
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+  RpcWriter *w = rpc_writer_new(fds[1]);
+  size_t big = (size_t)1 << 20;
+  char *body = malloc(big);
+  memset(body, 'x', big);
+  char want[64];
+  snprintf(want, sizeof want, "M#%zu:%08x M(newer)", big, (unsigned)fnv(body, big));
+  CHECK_EQ(rpc_writer_push(w, body, big, "k"), 0);
+  CHECK_EQ(rpc_writer_flush(w), 0); /* the pipe takes part of it */
+  CHECK(rpc_writer_pending(w) > 0);
+  CHECK_EQ(rpc_writer_push(w, dup_str("newer"), 5, "k"), 0);
+  CHECK_EQ(rpc_writer_superseded(w), 0);
+  RpcReader *r = rpc_reader_new(NULL);
+  Log log = {0};
+  log_add(&log, "");
+  log.len = 0;
+  while (rpc_writer_pending(w) > 0) {
+    CHECK_EQ(rpc_writer_flush(w), 0);
+    pump(fds[0], r);
+    drain(r, &log);
+  }
+  pump(fds[0], r);
+  drain(r, &log);
+  CHECK_STR(log.s, want);
+  free(log.s);
+  rpc_reader_delete(r);
+  rpc_writer_delete(w);
+  close(fds[0]);
+  close(fds[1]);
+  return true;
+}
+
+static bool test_writer_drain_and_closed_peer(void) {
+  int fds[2];
+  CHECK(pipe(fds) == 0);
+  RpcWriter *w = rpc_writer_new(fds[1]);
+  CHECK_EQ(rpc_writer_push(w, dup_str("hello"), 5, NULL), 0);
+  CHECK_EQ(rpc_writer_drain(w), 0);
+  CHECK_EQ(rpc_writer_pending(w), 0);
+  char buf[64];
+  CHECK_EQ(read(fds[0], buf, sizeof buf), sizeof "Content-Length: 5\r\n\r\nhello" - 1);
+  close(fds[0]);
+  signal(SIGPIPE, SIG_IGN);
+  CHECK_EQ(rpc_writer_push(w, dup_str("gone"), 4, NULL), 0);
+  CHECK_EQ(rpc_writer_flush(w), (unsigned long long)-1);
+  CHECK_EQ(errno, EPIPE);
+  rpc_writer_delete(w); /* frees what could not be sent */
+  close(fds[1]);
+  return true;
+}
+
 static const TestCase cases[] = {
     {"one message in one chunk", test_one_message},
     {"two messages in one chunk", test_two_messages_one_chunk},
@@ -661,9 +872,11 @@ static const TestCase cases[] = {
     {"stray blank line, then a good message", test_stray_blank_line},
     {"duplicate Content-Length, then a good message", test_duplicate_length},
     {"non-numeric / signed / overflowing lengths, then a good message", test_non_numeric_lengths},
-    {"UINT64_MAX is numeric: over limit, body skipped", test_max_u64_length_is_numeric},
-    {"over-limit length skips the body, then a good message", test_over_limit_skips_body},
-    {"over-limit 8 MiB body is skipped without buffering", test_over_limit_body_never_buffered},
+    {"UINT64_MAX is numeric: over limit, not trusted, next header found", test_max_u64_length_is_numeric},
+    {"Content-Length 2^63 with a short body: refused with a peek, stream resyncs", test_lying_length_resyncs},
+    {"over-limit length: refused, then a good message after the body", test_over_limit_resyncs_after_body},
+    {"over-limit 8 MiB body is scanned without buffering", test_over_limit_body_never_buffered},
+    {"a buffer grown for an 8 MiB body is given back", test_large_buffer_given_back},
     {"header line too long (limit is exact), then a good message", test_line_too_long},
     {"garbage line without ':', then a good message", test_garbage_line},
     {"garbage glued to a header loses that message only", test_garbage_glued_to_header},
@@ -682,6 +895,10 @@ static const TestCase cases[] = {
     {"writer: 3 x 3 MiB to a slow reader (short writes)", test_writer_short_writes_large_bodies},
     {"writer: non-blocking fd waits on EAGAIN", test_writer_nonblocking_fd},
     {"writer: signal storm without SA_RESTART (EINTR)", test_writer_eintr_storm},
+    {"queued writer: a newer message with the same key supersedes, order kept", test_writer_queue_supersedes_by_key},
+    {"queued writer: never blocks on a full pipe; everything arrives later", test_writer_never_blocks_on_a_full_pipe},
+    {"queued writer: a message partly written is never superseded", test_writer_partly_written_message_is_kept},
+    {"queued writer: drain, and EPIPE when the peer is gone", test_writer_drain_and_closed_peer},
 };
 
 int main(void) {
