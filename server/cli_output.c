@@ -76,6 +76,9 @@ void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, 
         output__frame(out, f, d, opt->color);
         if (d->context_note && !strstr(d->message, d->context_note)) /* most messages already say it */
           fprintf(out, "       = why: %s\n", termsafe_str(&ts, d->context_note));
+        for (size_t r = 0; r < d->related.len; r++)
+          fprintf(out, "       = via: %s:%u:%u: %s\n", termsafe_str(&ts, d->related.items[r].file), d->related.items[r].line,
+                  d->related.items[r].column, termsafe_str(&ts, d->related.items[r].message));
         fprintf(out, "       = fix: %s\n       = learn: looplens explain %s  (%s)\n\n", termsafe_str(&ts, d->rule->fix),
                 id, termsafe_str(&ts, d->rule->chapter));
       }
@@ -110,6 +113,15 @@ static json_t *output__diag(const FileResult *f, const Diag *d) {
   json_object_set_new(j, "contextNote", json_str_lossy(d->context_note));
   json_object_set_new(j, "chapter", json_str_lossy(r->chapter));
   json_object_set_new(j, "fix", json_str_lossy(r->fix));
+  if (d->related.len) { /* the calls in other files that make the code run where it does */
+    json_t *rel = json_array();
+    for (size_t i = 0; i < d->related.len; i++) {
+      const DiagStep *s = &d->related.items[i];
+      json_array_append_new(rel, json_pack("{s:o, s:i, s:i, s:o}", "file", json_str_lossy(s->file), "line",
+                                           (int)s->line, "column", (int)s->column, "message", json_str_lossy(s->message)));
+    }
+    json_object_set_new(j, "related", rel);
+  }
   return j;
 }
 

@@ -1,13 +1,27 @@
 /* diag.c: diagnostic lists and the severity/context vocabulary. */
 #include "looplens/diag.h"
 #include "looplens/rule.h"
+#include "looplens/strbuf.h"
 #include <stdlib.h>
 #include <string.h>
+
+void diag_steps_copy(DiagSteps *dst, const DiagSteps *src) {
+  for (size_t i = 0; i < src->len; i++) {
+    const DiagStep *s = &src->items[i];
+    vec_push(dst, ((DiagStep){ll_strdup(s->file), s->line, s->column, ll_strdup(s->message)}));
+  }
+}
+
+void diag_steps_free(DiagSteps *self) {
+  for (size_t i = 0; i < self->len; i++) free(self->items[i].file), free(self->items[i].message);
+  vec_free(self);
+}
 
 void diag_list_clear(DiagList *self) {
   for (size_t i = 0; i < self->len; i++) {
     free(self->items[i].message);
     free(self->items[i].context_note);
+    diag_steps_free(&self->items[i].related);
   }
   self->len = 0;
 }

@@ -161,6 +161,8 @@ static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const S
     Diag d = {.rule = pi->rule, .severity = sev, .context = ctx, .start_byte = ts_node_start_byte(at),
               .end_byte = ts_node_end_byte(at), .start = {sp.row, sp.column}, .end = {ep.row, ep.column},
               .message = engine__message(pi->rule, &m, note), .context_note = note};
+    const LlSeed *root = sem_root_seed(sem, ts_node_start_byte(at));
+    if (root) diag_steps_copy(&d.related, &root->steps);
     vec_push(out, d);
   next:
     free(m.detail);
@@ -176,6 +178,7 @@ void engine__dedupe(DiagList *out, size_t from) {
         out->items[w - 1].end_byte == d->end_byte) {
       free(d->message);
       free(d->context_note);
+      diag_steps_free(&d->related);
       continue;
     }
     out->items[w++] = *d;
@@ -198,9 +201,10 @@ static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, c
   engine__first_error(root, info);
   const CompiledQuery *cq = &self->engine->cq;
   const LlSeeds *seeds = project ? project->seeds : NULL;
-  Sem *sem = sem_new_seeded(tree, src, len, (const char *const *)cfg->registrars.items,
-                            cq->any_root ? NULL : cq->roots, cq->symbol_count, seeds ? seeds->items : NULL,
-                            seeds ? seeds->len : 0);
+  const char *const *regs = (const char *const *)cfg->registrars.items;
+  const uint8_t *interesting = cq->any_root ? NULL : cq->roots;
+  Sem *sem = seeds ? sem_new_seeded(tree, src, len, regs, interesting, cq->symbol_count, seeds->items, seeds->len)
+                   : sem_new_collecting(tree, src, len, regs, interesting, cq->symbol_count);
   if (project && project->summary) sem_summarize(sem, project->summary);
   Suppressions sup = {0};
   suppress_collect(sem, &sup);
@@ -407,6 +411,8 @@ void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delt
     Diag d = diags[i];
     d.message = ll_strdup(d.message);
     d.context_note = d.context_note ? ll_strdup(d.context_note) : NULL;
+    d.related = (DiagSteps){0};
+    diag_steps_copy(&d.related, &diags[i].related);
     d.start_byte = (uint32_t)(d.start_byte + delta);
     d.end_byte = (uint32_t)(d.end_byte + delta);
     vec_push(out, d);

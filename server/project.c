@@ -17,6 +17,7 @@ void ll_summary_free(LlSummary *self) {
   for (size_t i = 0; i < self->xrefs.len; i++) {
     LlXref *x = &self->xrefs.items[i];
     free(x->target), free(x->why), free(x->note);
+    diag_steps_free(&x->chain);
   }
   for (size_t i = 0; i < self->unknown_edges.len; i++) free(self->unknown_edges.items[i]);
   vec_free(&self->exports);
@@ -25,7 +26,7 @@ void ll_summary_free(LlSummary *self) {
 }
 
 void ll_seeds_free(LlSeeds *self) {
-  for (size_t i = 0; i < self->len; i++) free(self->items[i].why);
+  for (size_t i = 0; i < self->len; i++) free(self->items[i].why), diag_steps_free(&self->items[i].steps);
   vec_free(self);
 }
 
@@ -192,6 +193,11 @@ static LlSeed project__evidence(const Project *self, const ProjectFile *from, co
     strbuf_printf(&b, "%s in %s", x->why ? x->why : "a handler registered", rel);
   }
   s.why = strbuf_steal(&b);
+  StrBuf m = {0};
+  if (x->kind == LL_XREF_CALL) strbuf_printf(&m, "called here, in %s", x->note ? x->note : "a caller");
+  else strbuf_printf(&m, "registered here: %s", x->why ? x->why : "a handler");
+  vec_push(&s.steps, ((DiagStep){ll_strdup(rel), x->line, x->column, strbuf_steal(&m)}));
+  diag_steps_copy(&s.steps, &x->chain);
   return s;
 }
 
@@ -221,14 +227,18 @@ void project_seed(Project *self, ProjectIndices *changed) {
       ProjectTarget t = project__target(self, (long)self->by_path.items[a], x->target);
       if (t.file < 0) continue;
       LlSeed s = project__evidence(self, from, x);
-      if (!s.why) continue;
+      if (!s.why) continue; /* no evidence: nothing to free */
       s.func_start = t.func_start;
       LlSeeds *into = &next[t.file];
       size_t k = 0;
       while (k < into->len && into->items[k].func_start != t.func_start) k++;
       if (k == into->len) vec_push(into, s);
-      else if (ll_context_rank(s.ctx) > ll_context_rank(into->items[k].ctx)) free(into->items[k].why), into->items[k] = s;
-      else free(s.why);
+      else if (ll_context_rank(s.ctx) > ll_context_rank(into->items[k].ctx)) {
+        free(into->items[k].why), diag_steps_free(&into->items[k].steps);
+        into->items[k] = s;
+      } else {
+        free(s.why), diag_steps_free(&s.steps);
+      }
     }
   }
   for (size_t f = 0; f < n; f++) {

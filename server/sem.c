@@ -65,6 +65,7 @@ static int sem__add_func(Sem *self, TSNode n, int parent, int owner) {
   f.owner = owner;
   f.via = -1;
   f.ctx = CTX_UNKNOWN;
+  f.seed = -1;
   /* `async` is an anonymous first child of the function node */
   uint32_t cc = ts_node_child_count(n);
   for (uint32_t i = 0; i < cc && i < 3; i++)
@@ -393,7 +394,9 @@ Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *c
 
 Sem *sem_new_seeded(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                     const uint8_t *interesting, uint32_t n, const LlSeed *seeds, size_t nseeds) {
-  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL, seeds, nseeds);
+  Sem *self = sem__build(tree, src, len, extra_registrars, interesting, n, NULL, seeds, nseeds);
+  self->project = true; /* (notes are written on demand, after building) */
+  return self;
 }
 
 Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,

@@ -22,6 +22,7 @@ typedef struct {
   bool exported, is_async, hot_root, has_callers;
   bool recurring_root, recurring; /* runs again and again (per request, event or tick), not just once */
   bool startup_root;   /* other files call it at start-up only (a project seed; why says where) */
+  int seed;            /* the project seed that made it a root (index into the model's seeds), -1 */
 } SemFunc;
 
 typedef enum { DECL_VALUE, DECL_FUNC, DECL_PARAM } SemDeclKind;
@@ -96,6 +97,7 @@ typedef struct Sem {
   int depth_guard;
   const struct LlSeed *seeds;  /* borrowed: what other files say of this one's functions (summary.h) */
   size_t nseeds;
+  bool project;                /* modelled with the project view: "no caller" means in the whole project */
 } Sem;
 
 /* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted
@@ -104,11 +106,14 @@ Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra
 /* Same, also collecting the nodes whose symbol s has interesting[s] set (s < n) into candidates. */
 Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                         const uint8_t *interesting, uint32_t n);
-/* The same, with the contexts other files of the project give its functions (borrowed, may be NULL). */
+/* The same within a project: seeds (borrowed; NULL when nseeds is 0) are the contexts other files give
+ * its functions. */
 Sem *sem_new_seeded(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                     const uint8_t *interesting, uint32_t n, const struct LlSeed *seeds, size_t nseeds);
 void sem_free(Sem *self);
 struct LlSummary;
+/* The seed at the root of the chain that gives the code at byte its context, or NULL. */
+const struct LlSeed *sem_root_seed(const Sem *self, uint32_t byte);
 /* The file's summary for the project view: exports, and references into relative modules with the
  * context of the code making them (sem_project.c). Appends to out. */
 void sem_summarize(Sem *self, struct LlSummary *out);

@@ -395,8 +395,9 @@ static void ctx__seed_roots(Sem *self) {
   for (size_t i = 0; i < self->nseeds; i++) {
     const LlSeed *sd = &self->seeds[i];
     int f = ctx__func_starting(self, sd->func_start);
-    if (f >= 0 && (sd->ctx == CTX_HOT || sd->ctx == CTX_ONCE))
-      ctx__hot_root(self, f, sd->why, sd->ctx == CTX_HOT ? SEM_REG_HOT : SEM_REG_HOT_ONCE, -1);
+    if (f < 0 || (sd->ctx != CTX_HOT && sd->ctx != CTX_ONCE)) continue;
+    if (!self->funcs.items[f].hot_root) self->funcs.items[f].seed = (int)i;
+    ctx__hot_root(self, f, sd->why, sd->ctx == CTX_HOT ? SEM_REG_HOT : SEM_REG_HOT_ONCE, -1);
   }
 }
 
@@ -409,7 +410,7 @@ static size_t ctx__seed_startup(Sem *self, int *queue) {
     int f = ctx__func_starting(self, sd->func_start);
     SemFunc *fn = f >= 0 ? &self->funcs.items[f] : NULL;
     if (!fn || sd->ctx != CTX_STARTUP || fn->ctx != CTX_UNKNOWN || fn->startup_root) continue;
-    fn->ctx = CTX_STARTUP, fn->startup_root = true, fn->via = -1;
+    fn->ctx = CTX_STARTUP, fn->startup_root = true, fn->via = -1, fn->seed = (int)i;
     free(fn->why);
     fn->why = ll_strdup(sd->why);
     queue[k++] = f;
@@ -512,8 +513,10 @@ static char *ctx__note(const Sem *self, uint32_t byte, size_t *base_from) {
   if (fn->ctx == CTX_UNKNOWN) {
     strbuf_puts(&b, "inside ");
     ctx__name(self, f, &b);
-    strbuf_puts(&b, fn->exported ? ", exported with no caller in this file: when it runs depends on its importers"
-                                 : ", which nothing in this file is seen to call");
+    strbuf_puts(&b, fn->exported && self->project ? ", exported, and nothing in the project is seen to call it: "
+                                                    "when it runs depends on code outside the project"
+                    : fn->exported ? ", exported with no caller in this file: when it runs depends on its importers"
+                                   : ", which nothing in this file is seen to call");
     return strbuf_steal(&b);
   }
   strbuf_puts(&b, fn->ctx != CTX_HOT ? "start-up code: " : fn->recurring ? "runs on the hot path: "
@@ -538,6 +541,17 @@ static char *ctx__note(const Sem *self, uint32_t byte, size_t *base_from) {
   }
   if (fn->ctx == CTX_STARTUP) strbuf_puts(&b, ", called only from the module's top level");
   return strbuf_steal(&b);
+}
+
+const LlSeed *sem_root_seed(const Sem *self, uint32_t byte) {
+  if (self->outer || !self->nseeds) return NULL;
+  int f = sem_func_at(self, byte);
+  for (size_t hops = 0; f >= 0 && hops <= self->funcs.len; hops++) { /* via links end at a root */
+    const SemFunc *fn = &self->funcs.items[f];
+    if ((fn->hot_root || fn->startup_root) && fn->why) return fn->seed >= 0 ? &self->seeds[fn->seed] : NULL;
+    f = fn->via;
+  }
+  return NULL;
 }
 
 char *sem_context_note(const Sem *self, uint32_t byte) {

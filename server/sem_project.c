@@ -151,9 +151,11 @@ static char *proj__chain(Sem *self, uint32_t at) {
 static void proj__xref(Sem *self, LlSummary *out, LlXrefKind kind, const char *path, TSNode at, const char *why) {
   uint32_t b = ts_node_start_byte(at);
   TSPoint p = ts_node_start_point(at);
-  vec_push(&out->xrefs, ((LlXref){.kind = kind, .target = ll_strdup(path + 4),
-                                  .why = why ? ll_strdup(why) : NULL, .note = proj__chain(self, b),
-                                  .ctx = sem_context_at(self, b), .line = p.row + 1, .column = p.column + 1}));
+  LlXref x = {.kind = kind, .target = ll_strdup(path + 4), .why = why ? ll_strdup(why) : NULL,
+              .note = proj__chain(self, b), .ctx = sem_context_at(self, b), .line = p.row + 1, .column = p.column + 1};
+  const LlSeed *root = sem_root_seed(self, b);
+  if (root) diag_steps_copy(&x.chain, &root->steps);
+  vec_push(&out->xrefs, x);
 }
 
 static void proj__xrefs(Sem *self, LlSummary *out) {

@@ -19,6 +19,18 @@ typedef struct { uint32_t row, column; } LlPoint;
 
 struct Rule;
 
+/* A step of the way to the code that makes a finding's code run where it does, in another file:
+ * "called here, in the route handler passed to app.get" at server.js:26:5 (1-based). */
+typedef struct {
+  char *file; /* owned; as the front door names files (relative to the working folder) */
+  uint32_t line, column;
+  char *message; /* owned */
+} DiagStep;
+typedef Vec(DiagStep) DiagSteps;
+
+void diag_steps_copy(DiagSteps *dst, const DiagSteps *src); /* appends deep copies */
+void diag_steps_free(DiagSteps *self);
+
 typedef struct {
   const struct Rule *rule;
   Severity severity;
@@ -27,6 +39,7 @@ typedef struct {
   LlPoint start, end;
   char *message; /* owned */
   char *context_note; /* owned, may be NULL: why the code counts as hot / start-up */
+  DiagSteps related;  /* owned: the calls in other files that make it so, nearest first */
 } Diag;
 
 typedef Vec(Diag) DiagList;

@@ -31,6 +31,7 @@ typedef struct {
   char *note;           /* the context of the code making it, as a chain ("the route handler … (line 26)") */
   Context ctx;          /* of the calling code: CTX_ONCE for code that runs once after start-up */
   unsigned line, column; /* 1-based, of the reference */
+  DiagSteps chain;      /* the calls in other files that gave the calling code its context */
 } LlXref;
 
 typedef struct LlSummary {
@@ -44,6 +45,7 @@ typedef struct LlSeed {
   int64_t func_start;
   Context ctx;          /* CTX_HOT (recurring), CTX_ONCE, or CTX_STARTUP */
   char *why;            /* "called from server.js:26 in the route handler passed to app.get (line 26)" */
+  DiagSteps steps;      /* the call site, then the steps that gave its code its context */
 } LlSeed;
 typedef Vec(LlSeed) LlSeeds;
 
