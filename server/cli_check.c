@@ -30,6 +30,7 @@ static const char check__usage[] =
     "  --jobs N                 worker threads (default: one per core)\n"
     "  --project DIR            the project whose calls give the files their contexts (default: the\n"
     "                           nearest folder above each file holding package.json or .git)\n"
+    "  --no-project             each file on its own: no contexts from other files (faster)\n"
     "  --color auto|always|never\n"
     "Directories are searched for .js .mjs .cjs .jsx files, skipping node_modules and, inside a git\n"
     "work tree, whatever git ignores. Columns are 1-based byte offsets in the line.\n";
@@ -41,6 +42,7 @@ typedef struct {
   size_t max_size, max_tokens;
   int jobs;
   const char *project_dir; /* --project: the project's root, instead of the nearest package.json/.git */
+  bool no_project;         /* --no-project: each file on its own, as before the project view */
 } CheckOptions;
 
 typedef struct {
@@ -158,6 +160,7 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
       {"rules-dir", required_argument, 0, 'r'}, {"fail-on", required_argument, 0, 'F'},
       {"max-size", required_argument, 0, 'm'}, {"jobs", required_argument, 0, 'j'},
       {"color", required_argument, 0, 'C'}, {"max-tokens", required_argument, 0, 'T'}, {"project", required_argument, 0, 'P'},
+      {"no-project", no_argument, 0, 'N'},
       {"help", no_argument, 0, 'h'}, {0}};
   optind = 1;
   int li = -1;
@@ -169,6 +172,7 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
       case 'r': vec_push(&o->rule_dirs, optarg); break;
       case 'C': o->color = optarg; break;
       case 'P': o->project_dir = optarg; break;
+      case 'N': o->no_project = true; break;
       case 'F':
         if (severity_parse(optarg, &o->fail_on) < 0 || o->fail_on == SEV_OFF) goto bad;
         break;
@@ -295,9 +299,9 @@ static void check__context_files(const CheckOptions *o, const ResultVec *report,
     else vec_push(&roots, root);
   }
   for (size_t k = 0; k < roots.len; k++) /* a root inside another: the outer one's walk covers it */
-    for (size_t j = 0; j < roots.len; j++) {
-      size_t l = strlen(roots.items[j]);
-      if (j != k && roots.items[k] && roots.items[j] && !strncmp(roots.items[k], roots.items[j], l) &&
+    for (size_t j = 0; j < roots.len && roots.items[k]; j++) {
+      size_t l = roots.items[j] ? strlen(roots.items[j]) : 0;
+      if (j != k && roots.items[j] && !strncmp(roots.items[k], roots.items[j], l) &&
           (roots.items[k][l] == '/' || !strcmp(roots.items[j], "/"))) {
         free(roots.items[k]);
         roots.items[k] = NULL;
@@ -315,8 +319,7 @@ static void check__context_files(const CheckOptions *o, const ResultVec *report,
     if (!realpath(found.items[i], real) || project_find(project, real) >= 0) continue;
     const Config *c = check__governing(found.items[i], fixed, rules, cache, defaults, &bad);
     if (!c) continue;
-    size_t at = project_add(project, real);
-    (void)at;
+    project_add(project, real, found.items[i]);
     vec_push(context, ((FileResult){.path = ll_strdup(found.items[i])}));
     vec_push(context_cfg, c);
   }
@@ -344,7 +347,7 @@ static void check__trace(const Project *p, int round, const ProjectIndices *chan
 }
 
 /* Analyses the files, then again those whose seeds the others changed, until the contexts settle. */
-static void check__analyse(Work *w, int jobs) {
+static void check__analyse(Work *w, int jobs, bool no_project) {
   ProjectIndices todo = {0}, changed = {0};
   for (size_t i = 0; i < w->n; i++) vec_push(&todo, i);
   check__by_size(w->files, todo.items, todo.len);
@@ -353,6 +356,7 @@ static void check__analyse(Work *w, int jobs) {
     atomic_store(&w->next, 0);
     check__run_pool(w, jobs);
     changed.len = 0;
+    if (no_project) break;
     project_seed(w->project, &changed);
     if (getenv("LOOPLENS_PROJECT_TRACE")) check__trace(w->project, round, &changed);
     for (size_t k = 0; k < changed.len; k++) {
@@ -399,8 +403,7 @@ int cli_check(int argc, char **argv) {
   /* configs and ignore globs, decided on this thread before the workers start; a path that could
    * not be searched and a file under a broken config become results that hold only a notice */
   ResultVec unchecked = {0};
-  char cwd[PATH_MAX];
-  project = project_new(getcwd(cwd, sizeof cwd) ? cwd : "/");
+  project = project_new();
   for (size_t i = 0; i < files.len; i++) {
     const LlError *bad = NULL;
     char real[PATH_MAX];
@@ -413,7 +416,7 @@ int cli_check(int argc, char **argv) {
       status = 2;
     }
     if (!c) continue;
-    project_add(project, realpath(files.items[i], real) ? real : files.items[i]);
+    project_add(project, realpath(files.items[i], real) ? real : files.items[i], files.items[i]);
     vec_push(&report, ((FileResult){.path = ll_strdup(files.items[i])}));
     vec_push(&report_cfg, c);
   }
@@ -423,7 +426,7 @@ int cli_check(int argc, char **argv) {
     vec_push(&unchecked, f);
     status = 2;
   }
-  check__context_files(&o, &report, project, fixed, rules, &cache, defaults, &context, &context_cfg);
+  if (!o.no_project) check__context_files(&o, &report, project, fixed, rules, &cache, defaults, &context, &context_cfg);
   size_t n = report.len + context.len;
   FileResult **all = calloc(n + 1, sizeof *all);
   const Config **all_cfg = calloc(n + 1, sizeof *all_cfg);
@@ -435,7 +438,7 @@ int cli_check(int argc, char **argv) {
             .max_tokens = o.max_tokens, .keep_source = tty && strcmp(o.format, "json")};
   atomic_init(&w.next, 0);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  check__analyse(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1));
+  check__analyse(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1), o.no_project);
   free(all);
   free(all_cfg);
   /* the files that hold only a notice go after the checked ones, in the order they were met */

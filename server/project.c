@@ -34,10 +34,9 @@ int ll_context_rank(Context c) {
   return c == CTX_HOT ? 3 : c == CTX_ONCE ? 2 : c == CTX_STARTUP ? 1 : 0;
 }
 
-Project *project_new(const char *root) {
+Project *project_new(void) {
   Project *self = calloc(1, sizeof *self);
   if (!self) abort();
-  self->root = ll_strdup(root ? root : "/");
   return self;
 }
 
@@ -45,12 +44,12 @@ void project_free(Project *self) {
   if (!self) return;
   for (size_t i = 0; i < self->files.len; i++) {
     free(self->files.items[i].path);
+    free(self->files.items[i].name);
     ll_summary_free(&self->files.items[i].summary);
     ll_seeds_free(&self->files.items[i].seeds);
   }
   vec_free(&self->files);
   vec_free(&self->by_path);
-  free(self->root);
   free(self);
 }
 
@@ -80,9 +79,18 @@ long project_find(const Project *self, const char *path) {
   return -1;
 }
 
-size_t project_add(Project *self, const char *path) {
-  vec_push(&self->files, ((ProjectFile){.path = ll_strdup(path)}));
+size_t project_add(Project *self, const char *path, const char *name) {
+  vec_push(&self->files, ((ProjectFile){.path = ll_strdup(path), .name = ll_strdup(name), .evidence = !project_is_test(path)}));
   return self->files.len - 1;
+}
+
+bool project_is_test(const char *path) {
+  static const char *const dirs[] = {"/test/", "/tests/", "/__tests__/", "/spec/", "/__mocks__/", NULL};
+  for (const char *const *d = dirs; *d; d++)
+    if (strstr(path, *d)) return true;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  return strstr(base, ".test.") || strstr(base, ".spec.");
 }
 
 char *project_root_of(const char *path) {
@@ -172,16 +180,11 @@ static ProjectTarget project__target(const Project *self, long f, const char *ta
   return found;
 }
 
-static const char *project__rel(const Project *self, const char *path) {
-  size_t n = strlen(self->root);
-  return !strncmp(path, self->root, n) && path[n] == '/' ? path + n + 1 : path;
-}
-
 /* What a reference says of the function it reaches, as a seed (ctx CTX_UNKNOWN: nothing). */
 static LlSeed project__evidence(const Project *self, const ProjectFile *from, const LlXref *x) {
   LlSeed s = {.ctx = CTX_UNKNOWN};
   StrBuf b = {0};
-  const char *rel = project__rel(self, from->path);
+  const char *rel = from->name;
   if (x->kind == LL_XREF_CALL) {
     if (x->ctx == CTX_UNKNOWN) return s;
     s.ctx = x->ctx;
@@ -221,7 +224,7 @@ void project_seed(Project *self, ProjectIndices *changed) {
   if (!next) abort();
   for (size_t a = 0; a < n; a++) { /* in path order, so that equal evidence always picks the same why */
     const ProjectFile *from = &self->files.items[self->by_path.items[a]];
-    for (size_t i = 0; i < from->summary.xrefs.len; i++) {
+    for (size_t i = 0; i < from->summary.xrefs.len && from->evidence; i++) {
       const LlXref *x = &from->summary.xrefs.items[i];
       if (ll_context_rank(x->ctx) == 0 && x->kind == LL_XREF_CALL) continue;
       ProjectTarget t = project__target(self, (long)self->by_path.items[a], x->target);

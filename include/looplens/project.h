@@ -12,6 +12,8 @@
 
 typedef struct {
   char *path;      /* absolute and resolved */
+  char *name;      /* as messages name it (as the front door found it) */
+  bool evidence;   /* its calls count (not a test file: tests call anything in any context) */
   LlSummary summary;
   LlSeeds seeds;
 } ProjectFile;
@@ -19,15 +21,16 @@ typedef struct {
 typedef Vec(size_t) ProjectIndices;
 
 typedef struct Project {
-  char *root;      /* paths in messages are relative to it */
   Vec(ProjectFile) files;
   ProjectIndices by_path; /* indices sorted by path, for lookup */
 } Project;
 
-Project *project_new(const char *root);
+Project *project_new(void);
 void project_free(Project *self);
-/* Adds a file (an absolute, resolved path, once) and returns its index. */
-size_t project_add(Project *self, const char *path);
+/* Adds a file (an absolute, resolved path, once; name: how messages call it) and returns its index. */
+size_t project_add(Project *self, const char *path, const char *name);
+/* Is this a test file (a test/, tests/, __tests__/ or spec/ folder, or *.test.js / *.spec.js)? */
+bool project_is_test(const char *path);
 /* Call once every file is added, before project_find or project_seed. */
 void project_index(Project *self);
 /* Index of the file with this absolute, resolved path, or -1. */
