@@ -312,6 +312,11 @@ static void check__context_files(const CheckOptions *o, const ResultVec *report,
   WalkNotes ignored = {0}; /* a folder of the project that cannot be searched only costs context */
   for (size_t k = 0; k < roots.len; k++)
     if (roots.items[k]) walk_path(roots.items[k], &found, &ignored);
+  for (size_t k = 0; k < roots.len; k++) { /* resolved, to compare with the files' resolved paths */
+    char *real = roots.items[k] ? realpath(roots.items[k], NULL) : NULL;
+    free(roots.items[k]);
+    roots.items[k] = real;
+  }
   project_index(project);
   for (size_t i = 0; i < found.len; i++) {
     char real[PATH_MAX];
@@ -319,7 +324,12 @@ static void check__context_files(const CheckOptions *o, const ResultVec *report,
     if (!realpath(found.items[i], real) || project_find(project, real) >= 0) continue;
     const Config *c = check__governing(found.items[i], fixed, rules, cache, defaults, &bad);
     if (!c) continue;
-    project_add(project, real, found.items[i]);
+    const char *root = NULL; /* the longest root above it */
+    for (size_t k = 0; k < roots.len; k++) {
+      size_t l = roots.items[k] ? strlen(roots.items[k]) : 0;
+      if (l && !strncmp(real, roots.items[k], l) && real[l] == '/' && (!root || l > strlen(root))) root = roots.items[k];
+    }
+    project_add(project, real, found.items[i], root);
     vec_push(context, ((FileResult){.path = ll_strdup(found.items[i])}));
     vec_push(context_cfg, c);
   }
@@ -416,7 +426,9 @@ int cli_check(int argc, char **argv) {
       status = 2;
     }
     if (!c) continue;
-    project_add(project, realpath(files.items[i], real) ? real : files.items[i], files.items[i]);
+    char *root = o.no_project ? NULL : o.project_dir ? realpath(o.project_dir, NULL) : project_root_of(files.items[i]);
+    project_add(project, realpath(files.items[i], real) ? real : files.items[i], files.items[i], root);
+    free(root);
     vec_push(&report, ((FileResult){.path = ll_strdup(files.items[i])}));
     vec_push(&report_cfg, c);
   }

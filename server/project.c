@@ -79,17 +79,23 @@ long project_find(const Project *self, const char *path) {
   return -1;
 }
 
-size_t project_add(Project *self, const char *path, const char *name) {
-  vec_push(&self->files, ((ProjectFile){.path = ll_strdup(path), .name = ll_strdup(name), .evidence = !project_is_test(path)}));
+size_t project_add(Project *self, const char *path, const char *name, const char *root) {
+  size_t n = root ? strlen(root) : 0;
+  const char *rel = root && !strncmp(path, root, n) && path[n] == '/' ? path + n + 1 : path;
+  vec_push(&self->files, ((ProjectFile){.path = ll_strdup(path), .name = ll_strdup(name), .evidence = !project_is_test(rel)}));
   return self->files.len - 1;
 }
 
-bool project_is_test(const char *path) {
-  static const char *const dirs[] = {"/test/", "/tests/", "/__tests__/", "/spec/", "/__mocks__/", NULL};
-  for (const char *const *d = dirs; *d; d++)
-    if (strstr(path, *d)) return true;
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
+bool project_is_test(const char *rel) {
+  static const char *const dirs[] = {"test/", "tests/", "__tests__/", "spec/", "__mocks__/", NULL};
+  for (const char *const *d = dirs; *d; d++) {
+    size_t n = strlen(*d);
+    for (const char *p = strstr(rel, *d); p; p = strstr(p + 1, *d))
+      if (p == rel || p[-1] == '/') return true;
+    (void)n;
+  }
+  const char *base = strrchr(rel, '/');
+  base = base ? base + 1 : rel;
   return strstr(base, ".test.") || strstr(base, ".spec.");
 }
 

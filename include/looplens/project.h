@@ -27,10 +27,12 @@ typedef struct Project {
 
 Project *project_new(void);
 void project_free(Project *self);
-/* Adds a file (an absolute, resolved path, once; name: how messages call it) and returns its index. */
-size_t project_add(Project *self, const char *path, const char *name);
-/* Is this a test file (a test/, tests/, __tests__/ or spec/ folder, or *.test.js / *.spec.js)? */
-bool project_is_test(const char *path);
+/* Adds a file (an absolute, resolved path, once; name: how messages call it) and returns its index.
+ * root: its project's folder (NULL if none); a test file under it is not evidence. */
+size_t project_add(Project *self, const char *path, const char *name, const char *root);
+/* Is this path, relative to its project's folder, a test file (in a test/, tests/, __tests__/,
+ * spec/ or __mocks__/ folder, or named *.test.js / *.spec.js)? */
+bool project_is_test(const char *rel);
 /* Call once every file is added, before project_find or project_seed. */
 void project_index(Project *self);
 /* Index of the file with this absolute, resolved path, or -1. */
