@@ -7,6 +7,9 @@ const express = require('express');
 const { loadConfig } = require('./lib/config');
 const orders = require('./routes/orders');
 const { renderPage } = require('./lib/templates');
+const { priceOf } = require('./lib/prices');
+const { onShutdown } = require('./lib/events');
+const audit = require('./lib/audit');
 
 const config = loadConfig(path.join(__dirname, 'config.json'));
 const banner = fs.readFileSync(path.join(__dirname, 'banner.txt'), 'utf8');
@@ -24,6 +27,13 @@ app.post('/orders', orders.create);
 
 app.get('/', (req, res) => {
   res.type('html').send(renderPage('home', { user: req.user }));
+});
+
+app.get('/prices/:sku', (req, res) => {
+  // Helpers from other files, called per request: a cache that only grows and a listener per call.
+  onShutdown(() => res.end());
+  audit.record({ sku: req.params.sku, at: Date.now() });
+  res.json(priceOf(req.params.sku));
 });
 
 app.get('/reports/:name', (req, res) => {
