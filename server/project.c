@@ -161,12 +161,35 @@ static ProjectTarget project__export(const Project *self, long f, const char *me
   return found;
 }
 
+/* The export a reference names, from the members after the module: "f" (or "default"), a method
+ * of an instance ("new:": "Store.get" → "Store#get", "get" → "default#get"), or what a factory
+ * returns ("()" at the end: "f()"). Owned. */
+static char *project__export_name(const char *members, bool instance, bool factory) {
+  StrBuf b = {0};
+  if (instance) {
+    const char *dot = strrchr(members, '.');
+    if (dot) strbuf_printf(&b, "%.*s#%s", (int)(dot - members), members, dot + 1);
+    else strbuf_printf(&b, "default#%s", members);
+  } else {
+    strbuf_puts(&b, members);
+  }
+  if (factory) strbuf_puts(&b, "()");
+  return strbuf_steal(&b);
+}
+
 /* "./lib/templates.renderPage" from file f: the longest specifier that resolves to a project file,
- * then the export the next member names ("default" when the module itself is called). */
+ * then the export the members after it name ("default" when the module itself is called). */
 static ProjectTarget project__target(const Project *self, long f, const char *target) {
   ProjectTarget none = {-1, -1};
+  bool instance = !strncmp(target, "new:", 4);
+  if (instance) target += 4;
   char *dir = project__dir(self->files.items[f].path);
   char *spec = ll_strdup(target);
+  size_t tl = strlen(spec);
+  bool factory = tl > 2 && !strcmp(spec + tl - 2, "()");
+  if (factory) spec[tl - 2] = '\0';
+  target = spec; /* from here on, without the marks */
+  char *whole = ll_strdup(spec);
   const char *slash = strrchr(target, '/');
   size_t min = slash ? (size_t)(slash - target) : 0;
   ProjectTarget found = none;
@@ -174,14 +197,16 @@ static ProjectTarget project__target(const Project *self, long f, const char *ta
     spec[cut] = '\0';
     long g = project__resolve_spec(self, dir, spec);
     if (g >= 0) {
-      const char *member = target[cut] == '.' ? target + cut + 1 : "default";
-      if (!strchr(member, '.')) found = project__export(self, g, member, 0); /* a.b: a method of an export */
+      char *name = project__export_name(whole[cut] == '.' ? whole + cut + 1 : "default", instance, factory);
+      found = project__export(self, g, name, 0);
+      free(name);
       break;
     }
     while (cut > min && spec[cut - 1] != '.') cut--;
     if (cut > min) cut--; /* drop the dot */
   }
   free(spec);
+  free(whole);
   free(dir);
   return found;
 }
