@@ -6,3 +6,4 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${LOOPLENS_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/looplens/corpus}
 "$root/scripts/fetch-deps.sh" "$root/bench/corpus-pins.txt" "$corpus"
 python3 "$root/bench/bench_check.py" "$root/build/server/looplens" "$root/build/bench/engine_bench" "$corpus" "$@"
+python3 "$root/bench/scaling.py" "$root/build/server/looplens"

@@ -1,0 +1,79 @@
+"""Generators of adversarial JavaScript for looplens: inputs whose analysis once grew faster than
+their size. Shared by bench/scaling.py (figures) and tests/perf/check_adversarial.py (hang detector).
+
+Each generator takes a size n (its unit is in GENERATORS) and returns (source, expected), where
+expected maps a rule id to the number of findings the file must get."""
+
+# A safe-looking but costly regex for the ReDoS analysis (~0.2 s each time it is analysed): a
+# long alternation under `+`, ending in the classic (a+)+ so that it is reported.
+COMPLEX_REGEX = '^(?:' + '|'.join('[a-z]{%d}[0-9]+' % (i + 1) for i in range(120)) + ')+(?:a+)+b$'
+
+
+def mutual_calls(k):
+    """Two functions calling each other k times each, and a function that queues `a` on the
+    microtask queue: is `a` a way back to it? (k^4 paths of length 4 without deduplication)."""
+    a = ''.join('b();' for _ in range(k))
+    b = ''.join('a();' for _ in range(k))
+    src = (f'function a() {{ {a} }}\n'
+           f'function b() {{ {b} }}\n'
+           'function c() { process.nextTick(a); }\n'
+           'async function d() { await null; a(); }\n'
+           'function tick() { process.nextTick(tick); }\n')
+    return src, {'microtask-recursion': 1}
+
+
+def minified(n):
+    """n minified-style functions all taking (e, t, n), each calling its parameters: every name
+    lookup of e, t or n once scanned all n declarations of that name."""
+    parts = [f'var f{i}=function(e,t,n){{var r=e(t,n);return t.x(r)||n(e)}};' for i in range(n)]
+    # one line per 50 functions: minified bundles are a few very long lines
+    lines = [''.join(parts[i:i + 50]) for i in range(0, n, 50)]
+    return '\n'.join(lines) + '\n', {}
+
+
+def handlers(n):
+    """n Express route handlers, each `(req, res)` with a blocking read on the hot path."""
+    out = ["const fs = require('fs');", "const express = require('express');", 'const app = express();']
+    for i in range(n):
+        out.append(f"app.get('/r{i}', (req, res) => {{ const id = req.params.id; "
+                   f"const data = fs.readFileSync('/data/' + id); res.send(data); }});")
+    out.append('app.listen(3000);')
+    return '\n'.join(out) + '\n', {'sync-fs-in-hot-path': n}
+
+
+def regex_sites(n):
+    """One complex, exponential regex applied at n call sites."""
+    out = [f'const RE = /{COMPLEX_REGEX}/;']
+    for i in range(n):
+        out.append(f'function check{i}(s) {{ return RE.test(s); }}')
+    return '\n'.join(out) + '\n', {'redos-in-hot-path': n}
+
+
+def deep_nesting(n):
+    """n nested arrow functions, each calling the one above it and the timers."""
+    src = 'const fs = require("fs");\nsetInterval(() => {\n'
+    for i in range(n):
+        src += f'  f{i}(() => {{ x{i}.on("data", g{i});\n'
+    src += 'fs.readFileSync("/x");\n'
+    src += '});' * n + '\n}, 1000);\n'
+    return src, {'sync-fs-in-hot-path': 1}
+
+
+def same_callee(n):
+    """n functions, each calling the same function (and that one calling process.nextTick on
+    something)."""
+    out = ['function work(x) { return x + 1; }', 'function spin() { process.nextTick(spin); }']
+    for i in range(n):
+        out.append(f'function c{i}(x) {{ work(x); work(x); spin(); return work(x); }}')
+    return '\n'.join(out) + '\n', {'microtask-recursion': 1}
+
+
+# name -> (generator, unit, sizes for the bench)
+GENERATORS = {
+    'mutual-calls': (mutual_calls, 'calls each way', [100, 200, 400, 800]),
+    'minified-etn': (minified, 'functions', [5000, 10000, 20000, 40000]),
+    'handlers': (handlers, 'routes', [2500, 5000, 10000, 20000]),
+    'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),
+    'deep-nesting': (deep_nesting, 'levels', [250, 500, 1000, 2000]),
+    'same-callee': (same_callee, 'callers', [2500, 5000, 10000, 20000]),
+}
