@@ -360,14 +360,6 @@ done:
   vec_free(&w.stack);
 }
 
-static _Thread_local const Sem *sem__sort_ctx;
-static int sem__decl_cmp(const void *a, const void *b) {
-  const SemDecl *x = &sem__sort_ctx->decls.items[*(const int *)a], *y = &sem__sort_ctx->decls.items[*(const int *)b];
-  int c = memcmp(x->name, y->name, x->name_len < y->name_len ? x->name_len : y->name_len);
-  if (!c) c = (x->name_len > y->name_len) - (x->name_len < y->name_len);
-  return c ? c : (x->at < y->at ? -1 : x->at > y->at);
-}
-
 /* Binds `const f = () => …` declarations to the functions the walk found at their values. */
 static void sem__bind_function_decls(Sem *self) {
   for (size_t i = 0; i < self->decls.len; i++) {
@@ -413,11 +405,7 @@ static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *co
     self->shebang = outer->base->shebang;
   }
   sem__bind_function_decls(self);
-  /* sorted index for name lookup; qsort takes no context, so a thread-local carries it */
-  for (size_t i = 0; i < self->decls.len; i++) vec_push(&self->decl_order, (int)i);
-  sem__sort_ctx = self;
-  if (self->decl_order.len > 1) qsort(self->decl_order.items, self->decl_order.len, sizeof(int), sem__decl_cmp);
-  sem__sort_ctx = NULL;
+  sem__names_build(self);
   sem__exports_resolve(self);
   sem__classify(self);
   return self;
@@ -436,7 +424,7 @@ void sem_free(Sem *self) {
   }
   vec_free(&self->funcs);
   vec_free(&self->decls);
-  vec_free(&self->decl_order);
+  sem__names_free(self);
   vec_free(&self->edges);
   vec_free(&self->once_edges);
   vec_free(&self->comments);
@@ -469,9 +457,6 @@ int sem_func_at(const Sem *self, uint32_t byte) {
   return i;
 }
 
-static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
-                                  uint32_t ex_to);
-
 const SemFunc *sem_func_around(const Sem *self, uint32_t byte) {
   int g = sem_func_at(self, byte);
   if (g >= 0) return &self->funcs.items[g];
@@ -482,39 +467,4 @@ bool sem_region_refuse(Sem *self, const char *why) {
   if (!self->outer) return false;
   if (!self->outer->refused) self->outer->refused = why;
   return true;
-}
-
-const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at) {
-  const SemDecl *d = sem__lookup(self, name, name_len, at, 0, 0);
-  if (d || !self->outer) return d;
-  /* not declared in the region: what the base sees at the region's start, minus the region's old decls */
-  const SemOuter *o = self->outer;
-  return sem__lookup(o->base, name, name_len, o->from, o->from, o->to);
-}
-
-bool sem__owns_decl(const Sem *self, const SemDecl *d) {
-  return d >= self->decls.items && d < self->decls.items + self->decls.len;
-}
-
-static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
-                                  uint32_t ex_to) {
-  size_t lo = 0, hi = self->decl_order.len;
-  while (lo < hi) { /* first decl whose name >= name */
-    size_t mid = (lo + hi) / 2;
-    const SemDecl *md = &self->decls.items[self->decl_order.items[mid]];
-    int c = memcmp(md->name, name, md->name_len < name_len ? md->name_len : name_len);
-    if (c == 0) c = (md->name_len > name_len) - (md->name_len < name_len);
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  const SemDecl *best = NULL;
-  for (size_t i = lo; i < self->decl_order.len; i++) {
-    const SemDecl *d = &self->decls.items[self->decl_order.items[i]];
-    if (d->name_len != name_len || memcmp(d->name, name, name_len)) break;
-    if (d->at >= ex_from && d->at < ex_to) continue;
-    if (d->scope_start <= at && at < d->scope_end &&
-        (!best || d->scope_end - d->scope_start < best->scope_end - best->scope_start))
-      best = d;
-  }
-  return best;
 }

@@ -71,7 +71,7 @@ typedef struct Sem {
   TSTree *tree;
   Vec(SemFunc) funcs;          /* in start-byte order (pre-order) */
   Vec(SemDecl) decls;
-  Vec(int) decl_order;         /* indices into decls sorted by name */
+  struct SemNames *names;      /* the symbol table over decls (sem_names.c) */
   Vec(SemEdge) edges;
   Vec(SemEdge) once_edges;     /* registrar → one-shot callback (setTimeout, .then, .once) */
   Vec(SemRange) comments;

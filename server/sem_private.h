@@ -17,6 +17,9 @@ uint32_t sem__line(TSNode n); /* 1-based */
 /* Is d one of this model's own declarations (not the base's, seen through a region model)? */
 bool sem__owns_decl(const Sem *self, const SemDecl *d);
 void sem__containers_free(Sem *self);
+/* The symbol table (sem_names.c): built once the declarations are complete. */
+void sem__names_build(Sem *self);
+void sem__names_free(Sem *self);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
 
