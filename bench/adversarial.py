@@ -10,16 +10,18 @@ COMPLEX_REGEX = '^(?:' + '|'.join('[a-z]{%d}[0-9]+' % (i + 1) for i in range(120
 
 
 def mutual_calls(k):
-    """Two functions calling each other k times each, and a function that queues `a` on the
-    microtask queue: is `a` a way back to it? (k^4 paths of length 4 without deduplication)."""
+    """Two functions calling each other k times each; functions that queue one of them on the
+    microtask queue or call it from an async function, some on a cycle back to themselves (the
+    search for such a cycle once followed all k^4 paths of four calls)."""
     a = ''.join('b();' for _ in range(k))
     b = ''.join('a();' for _ in range(k))
     src = (f'function a() {{ {a} }}\n'
-           f'function b() {{ {b} }}\n'
+           f'function b() {{ {b} e(); }}\n'
            'function c() { process.nextTick(a); }\n'
            'async function d() { await null; a(); }\n'
+           'async function e() { await null; a(); }\n'
            'function tick() { process.nextTick(tick); }\n')
-    return src, {'microtask-recursion': 1}
+    return src, {'microtask-recursion': 2}
 
 
 def minified(n):
@@ -70,7 +72,7 @@ def same_callee(n):
 
 # name -> (generator, unit, sizes for the bench)
 GENERATORS = {
-    'mutual-calls': (mutual_calls, 'calls each way', [100, 200, 400, 800]),
+    'mutual-calls': (mutual_calls, 'calls each way', [5000, 10000, 20000, 40000]),
     'minified-etn': (minified, 'functions', [5000, 10000, 20000, 40000]),
     'handlers': (handlers, 'routes', [2500, 5000, 10000, 20000]),
     'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),

@@ -6,15 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Can function `from` reach function `to` through calls made in this file (at most `depth` hops)? */
-static bool starve__reaches(const Sem *sem, int from, int to, int depth) {
-  if (from == to) return true;
-  if (depth == 0) return false;
-  for (size_t i = 0; i < sem->edges.len; i++)
-    if (sem->edges.items[i].from == from && starve__reaches(sem, sem->edges.items[i].to, to, depth - 1)) return true;
-  return false;
-}
-
 /* Is the call only reached behind a condition inside function `g`: an if/ternary/switch/&&/||
  * around it, or an early `if (…) return` before it? Drain loops look like that. */
 static bool starve__conditional(const Sem *sem, TSNode call, int g) {
@@ -67,7 +58,7 @@ bool pred_reschedules_self(const Pred *p, Match *m) {
   if (!via || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
   int g = sem_func_at(m->sem, ts_node_start_byte(call));
   int t = sem_func_of(m->sem, pred_arg(call, 0));
-  if (g < 0 || t < 0 || !starve__reaches(m->sem, t, g, 4)) return false;
+  if (g < 0 || t < 0 || !sem__reaches(m->sem, t, g, 4)) return false;
   bool cond = starve__conditional(m->sem, call, g);
   m->demote = cond;
   StrBuf b = {0};
@@ -114,7 +105,7 @@ bool pred_async_self_chain(const Pred *p, Match *m) {
   if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
   int g = (int)(around - m->sem->funcs.items); /* a whole-file model: the function is its own */
   int t = sem_func_of(m->sem, node_field(call, F_function));
-  if (t < 0 || !starve__reaches(m->sem, t, g, 3)) return false;
+  if (t < 0 || !sem__reaches(m->sem, t, g, 3)) return false;
   bool settled = true;
   if (starve__awaits(m->sem, m->sem->funcs.items[g].node, call, &settled) == 0 || !settled) return false;
   bool cond = starve__conditional(m->sem, call, g);

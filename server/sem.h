@@ -72,7 +72,8 @@ typedef struct Sem {
   Vec(SemFunc) funcs;          /* in start-byte order (pre-order) */
   Vec(SemDecl) decls;
   struct SemNames *names;      /* the symbol table over decls (sem_names.c) */
-  Vec(SemEdge) edges;
+  Vec(SemEdge) edges;          /* caller -> callee, once each, sorted by caller (the top level last) */
+  struct SemGraph *graph;      /* reachability over edges, built on first use (sem_graph.c) */
   Vec(SemEdge) once_edges;     /* registrar → one-shot callback (setTimeout, .then, .once) */
   Vec(SemRange) comments;
   Vec(TSNode) calls;           /* every call and new expression, pre-order */

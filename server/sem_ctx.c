@@ -408,6 +408,12 @@ void sem__classify(Sem *self) {
   for (size_t i = 0; i < self->edges.len; i++)
     if (self->edges.items[i].from < 0) self->edges.items[i].from = (int)n;
   if (self->edges.len > 1) qsort(self->edges.items, self->edges.len, sizeof(SemEdge), ctx__edge_cmp);
+  /* one edge however many times f calls g: reachability questions walk them (sem_graph.c) */
+  size_t kept = 0;
+  for (size_t i = 0; i < self->edges.len; i++)
+    if (!kept || ctx__edge_cmp(&self->edges.items[kept - 1], &self->edges.items[i]))
+      self->edges.items[kept++] = self->edges.items[i];
+  self->edges.len = kept;
   size_t *first = calloc(n + 2, sizeof *first);
   int *queue = malloc((n + 1) * 2 * sizeof *queue + sizeof(int));
   if (!first || !queue) abort();

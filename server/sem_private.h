@@ -20,6 +20,10 @@ void sem__containers_free(Sem *self);
 /* The symbol table (sem_names.c): built once the declarations are complete. */
 void sem__names_build(Sem *self);
 void sem__names_free(Sem *self);
+/* Is there a path of at most `depth` calls from function `from` to function `to` (from == to is
+ * one)? Memoised per model (sem_graph.c); for whole-file models: a region model's call graph is partial. */
+bool sem__reaches(Sem *self, int from, int to, int depth);
+void sem__graph_free(Sem *self);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
 
