@@ -42,6 +42,7 @@ Analyzer *analyzer_new(const Engine *engine) {
   ts_parser_set_language(self->parser, tree_sitter_javascript());
   self->cursor = ts_query_cursor_new();
   self->md = pcre2_match_data_create(4, NULL);
+  self->memo = pred_memo_new();
   return self;
 }
 
@@ -50,6 +51,7 @@ void analyzer_free(Analyzer *self) {
   ts_parser_delete(self->parser);
   ts_query_cursor_delete(self->cursor);
   pcre2_match_data_free(self->md);
+  pred_memo_free(self->memo);
   free(self);
 }
 
@@ -116,8 +118,8 @@ void engine__first_error(TSNode root, AnalyzeInfo *info) {
   info->syntax_errors = 1;
 }
 
-static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
-                            AnalyzeInfo *info);
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const Suppressions *sup,
+                            DiagList *out, AnalyzeInfo *info);
 
 void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
                      DiagList *out, AnalyzeInfo *info) {
@@ -128,17 +130,17 @@ void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, c
   ts_query_cursor_set_max_start_depth(self->cursor, cq->any_root ? UINT32_MAX : 0);
   for (size_t c = 0; c < ncand; c++) {
     ts_query_cursor_exec(self->cursor, cq->query, cq->any_root ? root : sem->candidates.items[c]);
-    engine__matches(self, cfg, sem, sup, out, info);
+    engine__matches(self, cfg, sem, self->memo, sup, out, info);
   }
 }
 
-static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
-                            AnalyzeInfo *info) {
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const Suppressions *sup,
+                            DiagList *out, AnalyzeInfo *info) {
   const CompiledQuery *cq = &self->engine->cq;
   TSQueryMatch qm;
   while (ts_query_cursor_next_match(self->cursor, &qm)) {
     const PatternInfo *pi = &cq->patterns.items[qm.pattern_index];
-    Match m = {.sem = sem, .qm = &qm, .cq = cq, .md = self->md};
+    Match m = {.sem = sem, .qm = &qm, .cq = cq, .md = self->md, .memo = memo};
     TSNode at = pi->report >= 0 ? match_capture(&m, pi->report) : (TSNode){0};
     if (ts_node_is_null(at) && qm.capture_count) at = qm.captures[0].node;
     if (ts_node_is_null(at) || !query_predicates_hold(pi, &m)) goto next;

@@ -284,8 +284,7 @@ static bool pred_redos_applied(const Pred *p, Match *m) {
   bool bad = false;
   if (!ts_node_is_null(re)) {
     RedosResult r;
-    RedosError e;
-    if (redos_check(pattern, strlen(pattern), flags, strlen(flags), &r, &e) == 0 && r.verdict == REDOS_EXPONENTIAL) {
+    if (pred_memo_redos(m->memo, pattern, flags, &r) == 0 && r.verdict == REDOS_EXPONENTIAL) {
       StrBuf b = {0};
       strbuf_printf(&b, "/%s/%s: %s", pattern, flags, r.reason);
       if (ts_node_start_point(re).row != ts_node_start_point(call).row)
