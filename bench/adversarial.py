@@ -51,14 +51,26 @@ def regex_sites(n):
     return '\n'.join(out) + '\n', {'redos-in-hot-path': n}
 
 
-def deep_nesting(n):
-    """n nested arrow functions, each calling the one above it and the timers."""
+def deep_functions(n):
+    """n nested arrow functions in a timer callback, with calls before and after each inner one."""
     src = 'const fs = require("fs");\nsetInterval(() => {\n'
     for i in range(n):
         src += f'  f{i}(() => {{ x{i}.on("data", g{i});\n'
     src += 'fs.readFileSync("/x");\n'
-    src += '});' * n + '\n}, 1000);\n'
+    for i in reversed(range(n)):
+        src += f'}}); h{i}(x{i});\n'
+    src += '}, 1000);\n'
     return src, {'sync-fs-in-hot-path': 1}
+
+
+def deep_blocks(n):
+    """n nested blocks in one function, each queueing that function again and queueing a
+    microtask per item of a loop (predicates climb from each call to the function)."""
+    src = 'function f() {\n'
+    for _ in range(n):
+        src += 'if (a) { process.nextTick(f); for (const x of xs) { queueMicrotask(g); }\n'
+    src += '}' * n + '\n}\n'
+    return src, {'microtask-recursion': n, 'microtask-in-unbounded-loop': n}
 
 
 def same_callee(n):
@@ -76,6 +88,7 @@ GENERATORS = {
     'minified-etn': (minified, 'functions', [5000, 10000, 20000, 40000]),
     'handlers': (handlers, 'routes', [2500, 5000, 10000, 20000]),
     'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),
-    'deep-nesting': (deep_nesting, 'levels', [250, 500, 1000, 2000]),
+    'deep-functions': (deep_functions, 'levels', [1000, 2000, 4000, 8000]),
+    'deep-blocks': (deep_blocks, 'levels', [1000, 2000, 4000, 8000]),
     'same-callee': (same_callee, 'callers', [2500, 5000, 10000, 20000]),
 }

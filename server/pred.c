@@ -157,7 +157,10 @@ static bool pred_busy_wait(const Pred *p, Match *m) {
 static bool pred_main_thread(const Pred *p, Match *m) {
   TSNode a = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(a) || m->sem->worker_script) return false;
-  for (TSNode n = ts_node_parent(a); !ts_node_is_null(n); n = ts_node_parent(n)) {
+  size_t k;
+  const TSNode *up = sem_ancestors(m->sem, a, &k);
+  while (k-- > 0) {
+    TSNode n = up[k];
     if (!node_is(n, S_if_statement)) continue;
     TSNode cond = node_field(n, F_condition);
     size_t len;

@@ -104,11 +104,13 @@ bool pred_interval_never_cleared(const Pred *p, Match *m) {
   const char *path = sem_resolve_callee_ref(m->sem, call);
   if (!path || strcmp(path, "setInterval") || sem_region_refuse(m->sem, p->name)) return false; /* clears span the file */
   /* climb through `.unref()` / `.ref()` chains and parentheses to whatever keeps the handle */
-  TSNode n = call, up = ts_node_parent(call);
+  size_t k;
+  const TSNode *anc = sem_ancestors(m->sem, call, &k);
+  TSNode n = call, up = k ? anc[--k] : (TSNode){0};
   while (!ts_node_is_null(up) && (node_is(up, S_parenthesized_expression) || node_is(up, S_member_expression) ||
                                   (node_is(up, S_call_expression) && ts_node_eq(node_field(up, F_function), n)))) {
     n = up;
-    up = ts_node_parent(up);
+    up = k ? anc[--k] : (TSNode){0};
   }
   TSNode holder = {0};
   if (!ts_node_is_null(up) && node_is(up, S_variable_declarator)) holder = node_field(up, F_name);

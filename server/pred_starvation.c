@@ -8,9 +8,12 @@
 
 /* Is the call only reached behind a condition inside function `g`: an if/ternary/switch/&&/||
  * around it, or an early `if (…) return` before it? Drain loops look like that. */
-static bool starve__conditional(const Sem *sem, TSNode call, int g) {
+static bool starve__conditional(Sem *sem, TSNode call, int g) {
   TSNode fn = sem->funcs.items[g].node, stmt = call;
-  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n) && !ts_node_eq(n, fn); n = ts_node_parent(n)) {
+  size_t k;
+  const TSNode *up = sem_ancestors(sem, call, &k);
+  for (; k > 0 && !ts_node_eq(up[k - 1], fn); k--) {
+    TSNode n = up[k - 1];
     if (node_is(n, S_if_statement) || node_is(n, S_ternary_expression) || node_is(n, S_switch_case) ||
         node_is(n, S_while_statement) || node_is(n, S_for_statement) || node_is(n, S_catch_clause))
       return true;
@@ -19,13 +22,13 @@ static bool starve__conditional(const Sem *sem, TSNode call, int g) {
       if (!ts_node_is_null(op) && (sem_node_is(sem, op, "&&") || sem_node_is(sem, op, "||") || sem_node_is(sem, op, "??")))
         return true;
     }
-    if (node_is(n, S_statement_block) && ts_node_eq(ts_node_parent(n), fn)) break;
+    if (node_is(n, S_statement_block) && k > 1 && ts_node_eq(up[k - 2], fn)) break;
     stmt = n;
   }
   TSNode body = node_field(fn, F_body);
   if (ts_node_is_null(body) || !node_is(body, S_statement_block)) return false;
-  uint32_t k = ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < k; i++) {
+  uint32_t nb = ts_node_named_child_count(body);
+  for (uint32_t i = 0; i < nb; i++) {
     TSNode s = ts_node_named_child(body, i);
     if (ts_node_start_byte(s) >= ts_node_start_byte(stmt)) break;
     if (node_is(s, S_if_statement) && sem_contains(s, S_return_statement, S_return_statement)) return true;
@@ -149,7 +152,10 @@ static bool starve__loop_bounded(Sem *sem, TSNode loop) {
 bool pred_in_unbounded_loop(const Pred *p, Match *m) {
   TSNode call = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(call)) return false;
-  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n) && !sem_is_function_node(n); n = ts_node_parent(n)) {
+  size_t k;
+  const TSNode *up = sem_ancestors(m->sem, call, &k);
+  for (; k > 0 && !sem_is_function_node(up[k - 1]); k--) {
+    TSNode n = up[k - 1];
     if (!node_is(n, S_for_statement) && !node_is(n, S_for_in_statement) && !node_is(n, S_while_statement) &&
         !node_is(n, S_do_statement))
       continue;

@@ -426,6 +426,7 @@ void sem_free(Sem *self) {
   vec_free(&self->decls);
   sem__names_free(self);
   sem__graph_free(self);
+  sem__path_free(self);
   vec_free(&self->edges);
   vec_free(&self->once_edges);
   vec_free(&self->comments);

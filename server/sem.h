@@ -94,6 +94,9 @@ typedef struct Sem {
   uint32_t fx_from, fx_to;
   bool shebang, has_server, worker_script, cli_script;
   int depth_guard;
+  /* sem_ancestors (sem_path.c): a cursor at the node last asked about, and the path to it */
+  TSTreeCursor cursor;
+  Vec(TSNode) path, slow;
 } Sem;
 
 /* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted
@@ -160,6 +163,11 @@ int sem_container_of(Sem *self, TSNode expr, SemContainerInfo *info);
 /* Does the expression denote an object that outlives a request: a module-level binding, `process`,
  * an imported module, `this` of a module-level singleton, or a member of one of those? */
 bool sem_long_lived(Sem *self, TSNode expr, int depth);
+
+/* The ancestors of n in the model's tree, root first (the parent last): *count of them, valid until
+ * the next call. Cheap for nodes asked about in tree order (ts_node_parent costs a search from the
+ * root per step). */
+const TSNode *sem_ancestors(Sem *self, TSNode n, size_t *count);
 
 /* Text helpers over the borrowed source. */
 bool sem_node_is(const Sem *self, TSNode n, const char *text);
