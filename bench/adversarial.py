@@ -43,6 +43,18 @@ def handlers(n):
     return '\n'.join(out) + '\n', {'sync-fs-in-hot-path': n}
 
 
+def listeners(n):
+    """n route handlers, each adding a listener to a long-lived emitter and starting an interval
+    (each once scanned every call of the file for a removal or a clear)."""
+    out = ["const EventEmitter = require('events');", 'const bus = new EventEmitter();',
+           "const express = require('express');", 'const app = express();']
+    for i in range(n):
+        out.append(f"app.get('/r{i}', (req, res) => {{ bus.on('ev{i}', () => res.end()); "
+                   f"const t{i} = setInterval(() => poll(req), 1000); res.send('ok'); }});")
+    out.append("bus.off('ev0', stop); clearInterval(t0);")
+    return '\n'.join(out) + '\n', {'listener-leak': n, 'interval-per-request': n - 1}  # t0 is cleared
+
+
 def regex_sites(n):
     """One complex, exponential regex applied at n call sites."""
     out = [f'const RE = /{COMPLEX_REGEX}/;']
@@ -87,6 +99,7 @@ GENERATORS = {
     'mutual-calls': (mutual_calls, 'calls each way', [5000, 10000, 20000, 40000]),
     'minified-etn': (minified, 'functions', [5000, 10000, 20000, 40000]),
     'handlers': (handlers, 'routes', [2500, 5000, 10000, 20000]),
+    'listeners': (listeners, 'routes', [2500, 5000, 10000, 20000]),
     'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),
     'deep-functions': (deep_functions, 'levels', [1000, 2000, 4000, 8000]),
     'deep-blocks': (deep_blocks, 'levels', [1000, 2000, 4000, 8000]),

@@ -427,6 +427,7 @@ void sem_free(Sem *self) {
   sem__names_free(self);
   sem__graph_free(self);
   sem__path_free(self);
+  sem__removals_free(self);
   vec_free(&self->edges);
   vec_free(&self->once_edges);
   vec_free(&self->comments);

@@ -83,6 +83,7 @@ typedef struct Sem {
   Vec(TSNode) candidates;      /* nodes whose symbol is interesting, pre-order */
   Vec(TSNode) assignments;     /* assignment_expression and `delete x[k]`: writes and evictions */
   struct SemContainers *containers; /* built on first use by sem_life.c */
+  struct SemRemovals *removals;     /* built on first use by sem_removals.c */
   Vec(char *) extra_registrars;/* borrowed from config: extra hot-path registrar names */
   Vec(char *) exported_names;  /* owned: names exported by `export`/`module.exports` */
   Vec(uint32_t) exported_at;   /* start bytes of function expressions exported in place */
@@ -148,6 +149,13 @@ int sem_func_of(Sem *self, TSNode expr);
 /* Is an await_expression's operand already settled, so that the continuation is a microtask right
  * away (await null / undefined / a literal / void 0 / Promise.resolve(…))? */
 bool sem_await_settled(Sem *self, TSNode await_expression);
+
+/* Removals (sem_removals.c). Is the listener `emitter.on(event, handler)` removed anywhere in the
+ * file: removeAllListeners() or removeAllListeners(event) on the same emitter, or off /
+ * removeListener / removeEventListener of the same (named) handler? Texts are compared. */
+bool sem_listener_removed(Sem *self, TSNode emitter, TSNode event, TSNode handler);
+/* Is `handle` passed to clearInterval anywhere in the file? */
+bool sem_interval_cleared(Sem *self, TSNode handle);
 
 /* Lifetimes (sem_life.c). */
 typedef struct {

@@ -25,6 +25,7 @@ void sem__names_free(Sem *self);
 bool sem__reaches(Sem *self, int from, int to, int depth);
 void sem__graph_free(Sem *self);
 void sem__path_free(Sem *self);
+void sem__removals_free(Sem *self);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
 
