@@ -55,6 +55,19 @@ def listeners(n):
     return '\n'.join(out) + '\n', {'listener-leak': n, 'interval-per-request': n - 1}  # t0 is cleared
 
 
+def containers(n):
+    """n module-level Maps and n singleton classes keeping one, each written by a route handler
+    (each write once scanned every container, each class every declaration)."""
+    out = ["const app = require('express')();"]
+    for i in range(n):
+        out.append(f'const c{i} = new Map();')
+        out.append(f'class K{i} {{ constructor() {{ this.m = new Map(); }} put(k) {{ this.m.set(k, 1); }} }}')
+        out.append(f'const k{i} = new K{i}();')
+    for i in range(n):
+        out.append(f"app.get('/r{i}', (req, res) => {{ c{i}.set(req.id, 1); k{i}.put(req.id); }});")
+    return '\n'.join(out) + '\n', {'unbounded-cache': 2 * n}
+
+
 def regex_sites(n):
     """One complex, exponential regex applied at n call sites."""
     out = [f'const RE = /{COMPLEX_REGEX}/;']
@@ -100,6 +113,7 @@ GENERATORS = {
     'minified-etn': (minified, 'functions', [5000, 10000, 20000, 40000]),
     'handlers': (handlers, 'routes', [2500, 5000, 10000, 20000]),
     'listeners': (listeners, 'routes', [2500, 5000, 10000, 20000]),
+    'containers': (containers, 'maps and classes', [1000, 2000, 4000, 8000]),
     'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),
     'deep-functions': (deep_functions, 'levels', [1000, 2000, 4000, 8000]),
     'deep-blocks': (deep_blocks, 'levels', [1000, 2000, 4000, 8000]),

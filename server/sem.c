@@ -400,6 +400,7 @@ static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *co
   self->len = len;
   for (const char *const *r = extra_registrars; r && *r; r++) vec_push(&self->extra_registrars, (char *)*r);
   sem__walk(self);
+  sem__owned_build(self);
   if (outer) { /* file-wide facts are the base's: the region's own are checked by sem_region_effects */
     self->worker_script = outer->base->worker_script;
     self->shebang = outer->base->shebang;
@@ -423,6 +424,7 @@ void sem_free(Sem *self) {
     free(d->path);
   }
   vec_free(&self->funcs);
+  vec_free(&self->owned);
   vec_free(&self->decls);
   sem__names_free(self);
   sem__graph_free(self);

@@ -70,6 +70,7 @@ typedef struct Sem {
   size_t len;
   TSTree *tree;
   Vec(SemFunc) funcs;          /* in start-byte order (pre-order) */
+  Vec(int) owned;              /* funcs with an owner, by (owner, name, index) (sem_resolve.c) */
   Vec(SemDecl) decls;
   struct SemNames *names;      /* the symbol table over decls (sem_names.c) */
   Vec(SemEdge) edges;          /* caller -> callee, once each, sorted by caller (the top level last) */

@@ -109,8 +109,9 @@ void sem__note_assignment(Sem *self, TSNode n) {
 }
 
 static void ctx__export_owner(Sem *self, uint32_t owner) {
-  for (size_t i = 0; i < self->funcs.len; i++)
-    if (self->funcs.items[i].owner == (int)owner) self->funcs.items[i].exported = true;
+  for (size_t i = sem__owned_first(self, (int)owner);
+       i < self->owned.len && self->funcs.items[self->owned.items[i]].owner == (int)owner; i++)
+    self->funcs.items[self->owned.items[i]].exported = true;
 }
 
 void sem__exports_resolve(Sem *self) {

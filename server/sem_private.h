@@ -26,6 +26,10 @@ bool sem__reaches(Sem *self, int from, int to, int depth);
 void sem__graph_free(Sem *self);
 void sem__path_free(Sem *self);
 void sem__removals_free(Sem *self);
+/* The functions of classes and object literals by (owner, name) (sem_resolve.c): built after the
+ * walk; sem__owned_first is where owner's run starts in self->owned. */
+void sem__owned_build(Sem *self);
+size_t sem__owned_first(const Sem *self, int owner);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
 
