@@ -146,6 +146,9 @@ typedef struct {
   int func;       /* function this frame opened, or -1 */
   int owner;      /* class/object start byte when this frame is a class body or object literal */
   bool scope;     /* a block scope */
+  /* what the frames below ask without searching the stack (deep nesting made that quadratic): */
+  int inner;      /* the innermost function at or above this frame, -1 at module level */
+  int scope_at;   /* the stack index of the nearest frame at or above that is a scope or a function */
 } Frame;
 
 typedef struct {
@@ -158,17 +161,12 @@ static TSNode walk__ancestor(const Walk *w, size_t k) {
   return k <= w->stack.len ? w->stack.items[w->stack.len - k].node : (TSNode){0};
 }
 
-static int walk__func(const Walk *w) {
-  for (size_t i = w->stack.len; i-- > 0;)
-    if (w->stack.items[i].func >= 0) return w->stack.items[i].func;
-  return -1;
-}
+static int walk__func(const Walk *w) { return w->stack.len ? w->stack.items[w->stack.len - 1].inner : -1; }
 
 static SemRange walk__block_scope(const Walk *w) {
-  for (size_t i = w->stack.len; i-- > 0;)
-    if (w->stack.items[i].scope || w->stack.items[i].func >= 0)
-      return (SemRange){ts_node_start_byte(w->stack.items[i].node), ts_node_end_byte(w->stack.items[i].node)};
-  return (SemRange){0, (uint32_t)w->sem->len + 1};
+  int i = w->stack.len ? w->stack.items[w->stack.len - 1].scope_at : -1;
+  if (i < 0) return (SemRange){0, (uint32_t)w->sem->len + 1};
+  return (SemRange){ts_node_start_byte(w->stack.items[i].node), ts_node_end_byte(w->stack.items[i].node)};
 }
 
 static SemRange walk__func_scope(const Walk *w) {
@@ -333,6 +331,9 @@ static void walk__enter(Walk *w, TSNode n) {
     TSNode op = ts_node_child(n, 0);
     if (!ts_node_is_null(op) && sem_node_is(self, op, "delete")) vec_push(&self->assignments, n);
   }
+  const Frame *up = w->stack.len ? &w->stack.items[w->stack.len - 1] : NULL;
+  fr.inner = fr.func >= 0 ? fr.func : up ? up->inner : -1;
+  fr.scope_at = fr.scope || fr.func >= 0 ? (int)w->stack.len : up ? up->scope_at : -1;
   vec_push(&w->stack, fr);
 }
 
@@ -370,6 +371,30 @@ static void sem__bind_function_decls(Sem *self) {
   }
 }
 
+static void sem__seg(Sem *self, uint32_t from, int func) {
+  SemFuncSeg *last = self->func_segs.len ? &self->func_segs.items[self->func_segs.len - 1] : NULL;
+  if (last && last->from == from) last->func = func;
+  else if (!last || last->func != func) vec_push(&self->func_segs, ((SemFuncSeg){from, func}));
+}
+
+/* Cuts the source where the innermost function changes, so that sem_func_at is one binary search:
+ * climbing parents from the last function started was as deep as the nesting. */
+static void sem__func_segments(Sem *self) {
+  Vec(int) open = {0};
+  sem__seg(self, 0, -1);
+  for (size_t i = 0; i <= self->funcs.len; i++) { /* funcs are in pre-order */
+    uint32_t at = i < self->funcs.len ? self->funcs.items[i].start : UINT32_MAX;
+    while (open.len && self->funcs.items[open.items[open.len - 1]].end <= at) {
+      uint32_t end = self->funcs.items[open.items[--open.len]].end;
+      sem__seg(self, end, open.len ? open.items[open.len - 1] : -1);
+    }
+    if (i == self->funcs.len) break;
+    sem__seg(self, at, (int)i);
+    vec_push(&open, (int)i);
+  }
+  vec_free(&open);
+}
+
 Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars) {
   return sem_new_collecting(tree, src, len, extra_registrars, NULL, 0);
 }
@@ -400,6 +425,7 @@ static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *co
   self->len = len;
   for (const char *const *r = extra_registrars; r && *r; r++) vec_push(&self->extra_registrars, (char *)*r);
   sem__walk(self);
+  sem__func_segments(self);
   sem__owned_build(self);
   if (outer) { /* file-wide facts are the base's: the region's own are checked by sem_region_effects */
     self->worker_script = outer->base->worker_script;
@@ -425,6 +451,7 @@ void sem_free(Sem *self) {
   }
   vec_free(&self->funcs);
   vec_free(&self->owned);
+  vec_free(&self->func_segs);
   vec_free(&self->decls);
   sem__names_free(self);
   sem__graph_free(self);
@@ -450,16 +477,13 @@ void sem_free(Sem *self) {
 }
 
 int sem_func_at(const Sem *self, uint32_t byte) {
-  /* funcs are in pre-order: binary search the last one starting at or before byte, then climb */
-  size_t lo = 0, hi = self->funcs.len;
+  size_t lo = 0, hi = self->func_segs.len; /* the last segment starting at or before byte */
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (self->funcs.items[mid].start <= byte) lo = mid + 1;
+    if (self->func_segs.items[mid].from <= byte) lo = mid + 1;
     else hi = mid;
   }
-  int i = (int)lo - 1;
-  while (i >= 0 && !(self->funcs.items[i].start <= byte && byte < self->funcs.items[i].end)) i = self->funcs.items[i].parent;
-  return i;
+  return lo ? self->func_segs.items[lo - 1].func : -1;
 }
 
 const SemFunc *sem_func_around(const Sem *self, uint32_t byte) {

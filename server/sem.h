@@ -44,6 +44,7 @@ typedef struct {
 } SemDecl;
 
 typedef struct { uint32_t start, end; } SemRange;
+typedef struct { uint32_t from; int func; } SemFuncSeg; /* from here to the next one, func is innermost */
 typedef struct { int from, to; } SemEdge; /* from == -1: module top level */
 
 /* A region model covers a run of statements that changed since the whole file was last modelled
@@ -71,6 +72,7 @@ typedef struct Sem {
   TSTree *tree;
   Vec(SemFunc) funcs;          /* in start-byte order (pre-order) */
   Vec(int) owned;              /* funcs with an owner, by (owner, name, index) (sem_resolve.c) */
+  Vec(SemFuncSeg) func_segs;   /* the source cut where the innermost function changes */
   Vec(SemDecl) decls;
   struct SemNames *names;      /* the symbol table over decls (sem_names.c) */
   Vec(SemEdge) edges;          /* caller -> callee, once each, sorted by caller (the top level last) */

@@ -1,7 +1,8 @@
 /* test_names.c: the symbol table (sem_names.c) answers exactly what a scan of every declaration
  * answers: the visible declaration of that name with the smallest scope, the earliest on a tie.
  * Checked at every identifier of the files named on the command line and of generated sources
- * (nested functions and blocks redeclaring the same few names, as minified code does).
+ * (nested functions and blocks redeclaring the same few names, as minified code does). And
+ * sem_func_at answers at every byte what climbing from the last function started answers.
  * usage: test_names FILE... */
 #include "sem.h"
 #include <stdio.h>
@@ -32,6 +33,14 @@ static void check_at(const Sem *sem, const char *label, const char *name, size_t
             got ? (int)got->at : -1, want ? (int)want->at : -1);
 }
 
+/* The innermost function around byte: the last one starting at or before it, then its parents. */
+static int climb(const Sem *sem, uint32_t byte) {
+  int i = -1;
+  for (size_t k = 0; k < sem->funcs.len && sem->funcs.items[k].start <= byte; k++) i = (int)k;
+  while (i >= 0 && !(sem->funcs.items[i].start <= byte && byte < sem->funcs.items[i].end)) i = sem->funcs.items[i].parent;
+  return i;
+}
+
 static void check_source(const char *label, const char *src, size_t len) {
   TSParser *p = ts_parser_new();
   ts_parser_set_language(p, tree_sitter_javascript());
@@ -57,8 +66,12 @@ static void check_source(const char *label, const char *src, size_t len) {
   ts_tree_cursor_delete(&cur);
   /* every byte, for the names every scope here declares */
   static const char *const names[] = {"e", "t", "n", "r", "x"};
-  for (uint32_t at = 0; at <= len; at++)
+  for (uint32_t at = 0; at <= len; at++) {
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) check_at(sem, label, names[k], 1, at);
+    int want = climb(sem, at), got = sem_func_at(sem, at);
+    checked++;
+    if (want != got && failures++ < 10) fprintf(stderr, "FAIL %s: function at byte %u: %d, climbing says %d\n", label, at, got, want);
+  }
   sem_free(sem);
   ts_tree_delete(tree);
   ts_parser_delete(p);
