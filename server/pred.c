@@ -159,21 +159,7 @@ static bool pred_main_thread(const Pred *p, Match *m) {
   if (ts_node_is_null(a) || m->sem->worker_script) return false;
   size_t k;
   const TSNode *up = sem_ancestors(m->sem, a, &k);
-  while (k-- > 0) {
-    TSNode n = up[k];
-    if (!node_is(n, S_if_statement)) continue;
-    TSNode cond = node_field(n, F_condition);
-    size_t len;
-    const char *t = pred__text(m, cond, &len);
-    char *c = ll_strndup(t, len);
-    bool negated = strstr(c, "!isMainThread") != NULL, plain = !negated && strstr(c, "isMainThread") != NULL;
-    free(c);
-    TSNode alt = node_field(n, F_alternative);
-    bool in_alt = !ts_node_is_null(alt) && ts_node_start_byte(alt) <= ts_node_start_byte(a) &&
-                  ts_node_end_byte(a) <= ts_node_end_byte(alt);
-    if ((negated && !in_alt) || (plain && in_alt)) return false;
-  }
-  return true;
+  return !k || (!sem_ancestor_facts(m->sem)[k - 1].off_main && !sem_off_main_thread(m->sem, up[k - 1], a));
 }
 
 static void pred__utf8(StrBuf *b, unsigned long cp) {

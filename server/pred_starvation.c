@@ -12,28 +12,23 @@ static bool starve__conditional(Sem *sem, TSNode call, int g) {
   TSNode fn = sem->funcs.items[g].node, stmt = call;
   size_t k;
   const TSNode *up = sem_ancestors(sem, call, &k);
-  for (; k > 0 && !ts_node_eq(up[k - 1], fn); k--) {
-    TSNode n = up[k - 1];
-    if (node_is(n, S_if_statement) || node_is(n, S_ternary_expression) || node_is(n, S_switch_case) ||
-        node_is(n, S_while_statement) || node_is(n, S_for_statement) || node_is(n, S_catch_clause))
-      return true;
-    if (node_is(n, S_binary_expression)) {
-      TSNode op = node_field(n, F_operator);
-      if (!ts_node_is_null(op) && (sem_node_is(sem, op, "&&") || sem_node_is(sem, op, "||") || sem_node_is(sem, op, "??")))
-        return true;
+  const SemPathFact *facts = sem_ancestor_facts(sem);
+  int j = k ? facts[k - 1].func : -1; /* fn, unless the call is fn's own: `function () {}()` */
+  if (j >= 0 && ts_node_eq(up[j], fn)) {
+    if (facts[k - 1].branch > j) return true;
+    /* the statement of fn's body holding the call */
+    size_t below = j + 1 < (int)k && node_is(up[j + 1], S_statement_block) ? (size_t)j + 2 : (size_t)j + 1;
+    if (below < k) stmt = up[below];
+  } else {
+    for (; k > 0 && !ts_node_eq(up[k - 1], fn); k--) {
+      TSNode n = up[k - 1];
+      if (sem_is_branch(sem, n)) return true;
+      if (node_is(n, S_statement_block) && k > 1 && ts_node_eq(up[k - 2], fn)) break;
+      stmt = n;
     }
-    if (node_is(n, S_statement_block) && k > 1 && ts_node_eq(up[k - 2], fn)) break;
-    stmt = n;
   }
-  TSNode body = node_field(fn, F_body);
-  if (ts_node_is_null(body) || !node_is(body, S_statement_block)) return false;
-  uint32_t nb = ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < nb; i++) {
-    TSNode s = ts_node_named_child(body, i);
-    if (ts_node_start_byte(s) >= ts_node_start_byte(stmt)) break;
-    if (node_is(s, S_if_statement) && sem_contains(s, S_return_statement, S_return_statement)) return true;
-  }
-  return false;
+  uint32_t first = sem_early_return(sem, g);
+  return first != UINT32_MAX && first < ts_node_start_byte(stmt);
 }
 
 static void starve__name(const Sem *sem, int g, StrBuf *b) {
@@ -154,18 +149,13 @@ bool pred_in_unbounded_loop(const Pred *p, Match *m) {
   if (ts_node_is_null(call)) return false;
   size_t k;
   const TSNode *up = sem_ancestors(m->sem, call, &k);
-  for (; k > 0 && !sem_is_function_node(up[k - 1]); k--) {
-    TSNode n = up[k - 1];
-    if (!node_is(n, S_for_statement) && !node_is(n, S_for_in_statement) && !node_is(n, S_while_statement) &&
-        !node_is(n, S_do_statement))
-      continue;
-    if (starve__loop_bounded(m->sem, n)) return false;
-    char *head = pred_snippet(m->sem, n);
-    pred_set_detail(m, "inside `%s` (line %u), whose number of rounds is decided by its input", head, sem__line(n));
-    free(head);
-    return true;
-  }
-  return false;
+  int j = k ? sem_ancestor_facts(m->sem)[k - 1].loop : -1;
+  if (j < 0 || starve__loop_bounded(m->sem, up[j])) return false;
+  TSNode n = up[j];
+  char *head = pred_snippet(m->sem, n);
+  pred_set_detail(m, "inside `%s` (line %u), whose number of rounds is decided by its input", head, sem__line(n));
+  free(head);
+  return true;
 }
 
 static bool starve__infinite(Sem *sem, TSNode loop) {

@@ -44,6 +44,14 @@ typedef struct {
 } SemDecl;
 
 typedef struct { uint32_t start, end; } SemRange;
+typedef struct {
+  int func;      /* nearest function node at or above */
+  int loop;      /* nearest for / for-in / while / do at or above, below func */
+  int branch;    /* nearest if / ternary / switch case / while / for / catch / && || ?? likewise */
+  bool off_main; /* some `if (…isMainThread…)` above keeps this node off the main thread */
+} SemPathFact;
+typedef Vec(SemPathFact) SemPathFactVec;
+typedef Vec(TSNode) TSNodeVec;
 typedef struct { uint32_t from; int func; } SemFuncSeg; /* from here to the next one, func is innermost */
 typedef struct { int from, to; } SemEdge; /* from == -1: module top level */
 
@@ -100,7 +108,10 @@ typedef struct Sem {
   int depth_guard;
   /* sem_ancestors (sem_path.c): a cursor at the node last asked about, and the path to it */
   TSTreeCursor cursor;
-  Vec(TSNode) path, slow;
+  TSNodeVec path, slow;
+  SemPathFactVec facts, slow_facts;
+  const SemPathFact *last_facts;
+  uint32_t *early_return;      /* per function, for sem_early_return: 0 not yet, UINT32_MAX none, else start + 1 */
 } Sem;
 
 /* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted
@@ -179,6 +190,15 @@ bool sem_long_lived(Sem *self, TSNode expr, int depth);
  * the next call. Cheap for nodes asked about in tree order (ts_node_parent costs a search from the
  * root per step). */
 const TSNode *sem_ancestors(Sem *self, TSNode n, size_t *count);
+/* What lies at or above each of the ancestors sem_ancestors last returned (same indices):
+ * the nearest function node, and below it the nearest loop and branch; -1 for none. */
+const SemPathFact *sem_ancestor_facts(const Sem *self);
+/* Is n a branch its descendants run behind: if / ternary / switch case / while / for / catch, or a
+ * && || ?? expression? */
+bool sem_is_branch(const Sem *self, TSNode n);
+/* Does `if (…isMainThread…)` keep its `child` off the main thread (a negated test outside the
+ * else branch, a plain one inside it)? False when parent is not an if statement. */
+bool sem_off_main_thread(const Sem *self, TSNode parent, TSNode child);
 
 /* Text helpers over the borrowed source. */
 bool sem_node_is(const Sem *self, TSNode n, const char *text);

@@ -32,5 +32,8 @@ void sem__owned_build(Sem *self);
 size_t sem__owned_first(const Sem *self, int owner);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
+/* Where the first `if` statement of function g's body that holds a return begins (an early exit,
+ * as drain loops have); UINT32_MAX when there is none or the body is an expression. Memoised. */
+uint32_t sem_early_return(Sem *self, int g);
 
 #endif
