@@ -68,6 +68,18 @@ def containers(n):
     return '\n'.join(out) + '\n', {'unbounded-cache': 2 * n}
 
 
+def suppressed(n):
+    """n blocking reads in a route handler, each hidden by the comment above it (each comment once
+    counted the rows from the top of the file, each finding looked at every comment)."""
+    out = ["const fs = require('fs');", "const app = require('express')();", "app.get('/', (req, res) => {"]
+    for i in range(n):
+        out.append('  // looplens-ignore-next-line sync-fs-in-hot-path -- a small file read once')
+        out.append(f"  fs.readFileSync('/f{i}');")
+    out.append('  fs.readFileSync("/not-hidden");')
+    out.append('});')
+    return '\n'.join(out) + '\n', {'sync-fs-in-hot-path': 1}
+
+
 def regex_sites(n):
     """One complex, exponential regex applied at n call sites."""
     out = [f'const RE = /{COMPLEX_REGEX}/;']
@@ -114,6 +126,7 @@ GENERATORS = {
     'handlers': (handlers, 'routes', [2500, 5000, 10000, 20000]),
     'listeners': (listeners, 'routes', [2500, 5000, 10000, 20000]),
     'containers': (containers, 'maps and classes', [1000, 2000, 4000, 8000]),
+    'suppressed': (suppressed, 'suppressed findings', [2500, 5000, 10000, 20000]),
     'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),
     'deep-functions': (deep_functions, 'levels', [1000, 2000, 4000, 8000]),
     'deep-blocks': (deep_blocks, 'levels', [1000, 2000, 4000, 8000]),

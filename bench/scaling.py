@@ -65,7 +65,7 @@ def bench_one(looplens, name, runs, scale, timeout, floor, tmp):
                         times[m] = None
                 break
             times[n].append(max(t - floor, 1e-4))
-    print(f'--- {name} ({adversarial.GENERATORS[name][0].__doc__.split(".")[0].strip()})')
+    print(f'--- {name}: {" ".join(gen.__doc__.split())}')
     print(f'  {unit:>16}  {"bytes":>10}  {"median s":>9}  {"min s":>7}')
     kept = [(n, b) for n, b, _ in files if times[n]]
     for n, b, _ in files:

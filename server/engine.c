@@ -118,7 +118,7 @@ void engine__first_error(TSNode root, AnalyzeInfo *info) {
   info->syntax_errors = 1;
 }
 
-static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const Suppressions *sup,
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const SuppressIndex *sup,
                             DiagList *out, AnalyzeInfo *info);
 
 void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
@@ -128,13 +128,16 @@ void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, c
    * without descending: one tree traversal instead of two. */
   size_t ncand = cq->any_root ? 1 : sem->candidates.len;
   ts_query_cursor_set_max_start_depth(self->cursor, cq->any_root ? UINT32_MAX : 0);
+  SuppressIndex index;
+  suppress_index_init(&index, sup);
   for (size_t c = 0; c < ncand; c++) {
     ts_query_cursor_exec(self->cursor, cq->query, cq->any_root ? root : sem->candidates.items[c]);
-    engine__matches(self, cfg, sem, self->memo, sup, out, info);
+    engine__matches(self, cfg, sem, self->memo, &index, out, info);
   }
+  suppress_index_free(&index);
 }
 
-static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const Suppressions *sup,
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const SuppressIndex *sup,
                             DiagList *out, AnalyzeInfo *info) {
   const CompiledQuery *cq = &self->engine->cq;
   TSQueryMatch qm;
@@ -150,7 +153,7 @@ static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMem
     if (sev == SEV_OFF) goto next;
     for (int d = 0; d < m.demote && sev > SEV_INFO; d++) sev = (Severity)(sev - 1);
     TSPoint sp = ts_node_start_point(at), ep = ts_node_end_point(at);
-    if (suppress_hides(sup, pi->rule->id, sp.row)) {
+    if (suppress_index_hides(sup, pi->rule->id, sp.row)) {
       info->suppressed++;
       goto next;
     }
