@@ -7,5 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${LOOPLENS_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/looplens/corpus}
 "$root/scripts/fetch-deps.sh" "$root/bench/corpus-pins.txt" "$corpus"
 python3 "$root/bench/bench_check.py" "$root/build/server/looplens" "$root/build/bench/engine_bench" "$corpus" "$@"
+python3 "$root/bench/scaling.py" "$root/build/server/looplens"
 echo "--- looplens lsp: peak RSS for one large document (bench/lsp_memory.py)"
 python3 "$root/bench/lsp_memory.py" "$root/build/server/looplens"
+echo "--- looplens check: peak RSS for one file of every shape that stresses the parser (bench/memory.py)"
+python3 "$root/bench/memory.py" "$root/build/server/looplens"

@@ -47,6 +47,7 @@ Analyzer *analyzer_new(const Engine *engine) {
   ts_parser_set_language(self->parser, tree_sitter_javascript());
   self->cursor = ts_query_cursor_new();
   self->md = pcre2_match_data_create(4, NULL);
+  self->memo = pred_memo_new();
   return self;
 }
 
@@ -55,6 +56,7 @@ void analyzer_free(Analyzer *self) {
   ts_parser_delete(self->parser);
   ts_query_cursor_delete(self->cursor);
   pcre2_match_data_free(self->md);
+  pred_memo_free(self->memo);
   free(self);
 }
 
@@ -121,8 +123,8 @@ void engine__first_error(TSNode root, AnalyzeInfo *info) {
   info->syntax_errors = 1;
 }
 
-static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
-                            AnalyzeInfo *info);
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const SuppressIndex *sup,
+                            DiagList *out, AnalyzeInfo *info);
 
 void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, const Suppressions *sup,
                      DiagList *out, AnalyzeInfo *info) {
@@ -131,19 +133,22 @@ void engine__collect(Analyzer *self, const Config *cfg, Sem *sem, TSNode root, c
    * without descending: one tree traversal instead of two. */
   size_t ncand = cq->any_root ? 1 : sem->candidates.len;
   ts_query_cursor_set_max_start_depth(self->cursor, cq->any_root ? UINT32_MAX : 0);
+  SuppressIndex index;
+  suppress_index_init(&index, sup);
   for (size_t c = 0; c < ncand; c++) {
     ts_query_cursor_exec(self->cursor, cq->query, cq->any_root ? root : sem->candidates.items[c]);
-    engine__matches(self, cfg, sem, sup, out, info);
+    engine__matches(self, cfg, sem, self->memo, &index, out, info);
   }
+  suppress_index_free(&index);
 }
 
-static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const Suppressions *sup, DiagList *out,
-                            AnalyzeInfo *info) {
+static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, PredMemo *memo, const SuppressIndex *sup,
+                            DiagList *out, AnalyzeInfo *info) {
   const CompiledQuery *cq = &self->engine->cq;
   TSQueryMatch qm;
   while (ts_query_cursor_next_match(self->cursor, &qm)) {
     const PatternInfo *pi = &cq->patterns.items[qm.pattern_index];
-    Match m = {.sem = sem, .qm = &qm, .cq = cq, .md = self->md};
+    Match m = {.sem = sem, .qm = &qm, .cq = cq, .md = self->md, .memo = memo};
     TSNode at = pi->report >= 0 ? match_capture(&m, pi->report) : (TSNode){0};
     if (ts_node_is_null(at) && qm.capture_count) at = qm.captures[0].node;
     if (ts_node_is_null(at) || !query_predicates_hold(pi, &m)) goto next;
@@ -153,7 +158,7 @@ static void engine__matches(Analyzer *self, const Config *cfg, Sem *sem, const S
     if (sev == SEV_OFF) goto next;
     for (int d = 0; d < m.demote && sev > SEV_INFO; d++) sev = (Severity)(sev - 1);
     TSPoint sp = ts_node_start_point(at), ep = ts_node_end_point(at);
-    if (suppress_hides(sup, pi->rule->id, sp.row)) {
+    if (suppress_index_hides(sup, pi->rule->id, sp.row)) {
       info->suppressed++;
       goto next;
     }

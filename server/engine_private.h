@@ -25,6 +25,7 @@ struct Analyzer {
   TSParser *parser;
   TSQueryCursor *cursor;
   pcre2_match_data *md;
+  PredMemo *memo; /* regex verdicts, kept across documents and keystrokes */
 };
 
 typedef struct RegionPlan RegionPlan; /* engine_region.c */

@@ -157,20 +157,9 @@ static bool pred_busy_wait(const Pred *p, Match *m) {
 static bool pred_main_thread(const Pred *p, Match *m) {
   TSNode a = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(a) || m->sem->worker_script) return false;
-  for (TSNode n = ts_node_parent(a); !ts_node_is_null(n); n = ts_node_parent(n)) {
-    if (!node_is(n, S_if_statement)) continue;
-    TSNode cond = node_field(n, F_condition);
-    size_t len;
-    const char *t = pred__text(m, cond, &len);
-    char *c = ll_strndup(t, len);
-    bool negated = strstr(c, "!isMainThread") != NULL, plain = !negated && strstr(c, "isMainThread") != NULL;
-    free(c);
-    TSNode alt = node_field(n, F_alternative);
-    bool in_alt = !ts_node_is_null(alt) && ts_node_start_byte(alt) <= ts_node_start_byte(a) &&
-                  ts_node_end_byte(a) <= ts_node_end_byte(alt);
-    if ((negated && !in_alt) || (plain && in_alt)) return false;
-  }
-  return true;
+  size_t k;
+  const TSNode *up = sem_ancestors(m->sem, a, &k);
+  return !k || (!sem_ancestor_facts(m->sem)[k - 1].off_main && !sem_off_main_thread(m->sem, up[k - 1], a));
 }
 
 static void pred__utf8(StrBuf *b, unsigned long cp) {
@@ -284,8 +273,7 @@ static bool pred_redos_applied(const Pred *p, Match *m) {
   bool bad = false;
   if (!ts_node_is_null(re)) {
     RedosResult r;
-    RedosError e;
-    if (redos_check(pattern, strlen(pattern), flags, strlen(flags), &r, &e) == 0 && r.verdict == REDOS_EXPONENTIAL) {
+    if (pred_memo_redos(m->memo, pattern, flags, &r) == 0 && r.verdict == REDOS_EXPONENTIAL) {
       StrBuf b = {0};
       strbuf_printf(&b, "/%s/%s: %s", pattern, flags, r.reason);
       if (ts_node_start_point(re).row != ts_node_start_point(call).row)

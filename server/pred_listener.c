@@ -6,34 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool listen__same_text(const Sem *sem, TSNode a, TSNode b) {
-  if (ts_node_is_null(a) || ts_node_is_null(b)) return false;
-  uint32_t as = ts_node_start_byte(a), al = ts_node_end_byte(a) - as;
-  uint32_t bs = ts_node_start_byte(b), bl = ts_node_end_byte(b) - bs;
-  return al == bl && !memcmp(sem->src + as, sem->src + bs, al);
-}
-
-/* Is there a removal of this listener in [from, to)? off/removeListener/removeEventListener with the
- * same emitter and the same (named) handler, or removeAllListeners for that event or all events. */
-static bool listen__removed(const Sem *sem, TSNode emitter, TSNode event, TSNode handler, uint32_t from, uint32_t to) {
-  for (size_t i = 0; i < sem->calls.len; i++) {
-    TSNode c = sem->calls.items[i];
-    if (ts_node_start_byte(c) < from || ts_node_end_byte(c) > to) continue;
-    TSNode fn = node_field(c, F_function);
-    if (ts_node_is_null(fn) || !node_is(fn, S_member_expression)) continue;
-    TSNode prop = node_field(fn, F_property);
-    if (!listen__same_text(sem, node_field(fn, F_object), emitter)) continue;
-    if (sem_node_is(sem, prop, "removeAllListeners") &&
-        (pred_arg_count(c) == 0 || listen__same_text(sem, pred_arg(c, 0), event)))
-      return true;
-    if ((sem_node_is(sem, prop, "off") || sem_node_is(sem, prop, "removeListener") ||
-         sem_node_is(sem, prop, "removeEventListener")) &&
-        !sem_is_function_node(handler) && listen__same_text(sem, pred_arg(c, 1), handler))
-      return true;
-  }
-  return false;
-}
-
 /* #leaks-listener? @call: emitter.on/addListener/prependListener(ev, fn) where the emitter
  * outlives the request and the listener is never removed. */
 bool pred_leaks_listener(const Pred *p, Match *m) {
@@ -50,7 +22,7 @@ bool pred_leaks_listener(const Pred *p, Match *m) {
   if (ts_node_is_null(handler) || sem_region_refuse(m->sem, p->name)) return false; /* removals span the file */
   if (!sem_long_lived(m->sem, emitter, 0)) return false;
   /* a removal anywhere in the file balances it: often the close handler or a sibling callback does it */
-  if (listen__removed(m->sem, emitter, pred_arg(call, 0), handler, 0, (uint32_t)m->sem->len)) return false;
+  if (sem_listener_removed(m->sem, emitter, pred_arg(call, 0), handler)) return false;
   TSNode opts = pred_arg(call, 2);
   char *o = ts_node_is_null(opts) || !node_is(opts, S_object) ? NULL : sem_node_text(m->sem, opts);
   bool signal = o && strstr(o, "signal");
@@ -104,22 +76,20 @@ bool pred_interval_never_cleared(const Pred *p, Match *m) {
   const char *path = sem_resolve_callee_ref(m->sem, call);
   if (!path || strcmp(path, "setInterval") || sem_region_refuse(m->sem, p->name)) return false; /* clears span the file */
   /* climb through `.unref()` / `.ref()` chains and parentheses to whatever keeps the handle */
-  TSNode n = call, up = ts_node_parent(call);
+  size_t k;
+  const TSNode *anc = sem_ancestors(m->sem, call, &k);
+  TSNode n = call, up = k ? anc[--k] : (TSNode){0};
   while (!ts_node_is_null(up) && (node_is(up, S_parenthesized_expression) || node_is(up, S_member_expression) ||
                                   (node_is(up, S_call_expression) && ts_node_eq(node_field(up, F_function), n)))) {
     n = up;
-    up = ts_node_parent(up);
+    up = k ? anc[--k] : (TSNode){0};
   }
   TSNode holder = {0};
   if (!ts_node_is_null(up) && node_is(up, S_variable_declarator)) holder = node_field(up, F_name);
   else if (!ts_node_is_null(up) && node_is(up, S_assignment_expression)) holder = node_field(up, F_left);
   else if (ts_node_is_null(up) || !node_is(up, S_expression_statement)) return false; /* returned or passed on */
   if (!ts_node_is_null(holder)) {
-    for (size_t i = 0; i < m->sem->calls.len; i++) {
-      TSNode c = m->sem->calls.items[i];
-      const char *cp = sem_resolve_callee_ref(m->sem, c);
-      if (cp && !strcmp(cp, "clearInterval") && listen__same_text(m->sem, pred_arg(c, 0), holder)) return false;
-    }
+    if (sem_interval_cleared(m->sem, holder)) return false;
     char *h = pred_snippet(m->sem, holder);
     pred_set_detail(m, "its handle `%s` is never passed to clearInterval", h);
     free(h);

@@ -6,40 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Can function `from` reach function `to` through calls made in this file (at most `depth` hops)? */
-static bool starve__reaches(const Sem *sem, int from, int to, int depth) {
-  if (from == to) return true;
-  if (depth == 0) return false;
-  for (size_t i = 0; i < sem->edges.len; i++)
-    if (sem->edges.items[i].from == from && starve__reaches(sem, sem->edges.items[i].to, to, depth - 1)) return true;
-  return false;
-}
-
 /* Is the call only reached behind a condition inside function `g`: an if/ternary/switch/&&/||
  * around it, or an early `if (…) return` before it? Drain loops look like that. */
-static bool starve__conditional(const Sem *sem, TSNode call, int g) {
+static bool starve__conditional(Sem *sem, TSNode call, int g) {
   TSNode fn = sem->funcs.items[g].node, stmt = call;
-  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n) && !ts_node_eq(n, fn); n = ts_node_parent(n)) {
-    if (node_is(n, S_if_statement) || node_is(n, S_ternary_expression) || node_is(n, S_switch_case) ||
-        node_is(n, S_while_statement) || node_is(n, S_for_statement) || node_is(n, S_catch_clause))
-      return true;
-    if (node_is(n, S_binary_expression)) {
-      TSNode op = node_field(n, F_operator);
-      if (!ts_node_is_null(op) && (sem_node_is(sem, op, "&&") || sem_node_is(sem, op, "||") || sem_node_is(sem, op, "??")))
-        return true;
+  size_t k;
+  const TSNode *up = sem_ancestors(sem, call, &k);
+  const SemPathFact *facts = sem_ancestor_facts(sem);
+  int j = k ? facts[k - 1].func : -1; /* fn, unless the call is fn's own: `function () {}()` */
+  if (j >= 0 && ts_node_eq(up[j], fn)) {
+    if (facts[k - 1].branch > j) return true;
+    /* the statement of fn's body holding the call */
+    size_t below = j + 1 < (int)k && node_is(up[j + 1], S_statement_block) ? (size_t)j + 2 : (size_t)j + 1;
+    if (below < k) stmt = up[below];
+  } else {
+    for (; k > 0 && !ts_node_eq(up[k - 1], fn); k--) {
+      TSNode n = up[k - 1];
+      if (sem_is_branch(sem, n)) return true;
+      if (node_is(n, S_statement_block) && k > 1 && ts_node_eq(up[k - 2], fn)) break;
+      stmt = n;
     }
-    if (node_is(n, S_statement_block) && ts_node_eq(ts_node_parent(n), fn)) break;
-    stmt = n;
   }
-  TSNode body = node_field(fn, F_body);
-  if (ts_node_is_null(body) || !node_is(body, S_statement_block)) return false;
-  uint32_t k = ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < k; i++) {
-    TSNode s = ts_node_named_child(body, i);
-    if (ts_node_start_byte(s) >= ts_node_start_byte(stmt)) break;
-    if (node_is(s, S_if_statement) && sem_contains(s, S_return_statement, S_return_statement)) return true;
-  }
-  return false;
+  uint32_t first = sem_early_return(sem, g);
+  return first != UINT32_MAX && first < ts_node_start_byte(stmt);
 }
 
 static void starve__name(const Sem *sem, int g, StrBuf *b) {
@@ -67,7 +56,7 @@ bool pred_reschedules_self(const Pred *p, Match *m) {
   if (!via || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
   int g = sem_func_at(m->sem, ts_node_start_byte(call));
   int t = sem_func_of(m->sem, pred_arg(call, 0));
-  if (g < 0 || t < 0 || !starve__reaches(m->sem, t, g, 4)) return false;
+  if (g < 0 || t < 0 || !sem__reaches(m->sem, t, g, 4)) return false;
   bool cond = starve__conditional(m->sem, call, g);
   m->demote = cond;
   StrBuf b = {0};
@@ -114,7 +103,7 @@ bool pred_async_self_chain(const Pred *p, Match *m) {
   if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false; /* the call graph spans the file */
   int g = (int)(around - m->sem->funcs.items); /* a whole-file model: the function is its own */
   int t = sem_func_of(m->sem, node_field(call, F_function));
-  if (t < 0 || !starve__reaches(m->sem, t, g, 3)) return false;
+  if (t < 0 || !sem__reaches(m->sem, t, g, 3)) return false;
   bool settled = true;
   if (starve__awaits(m->sem, m->sem->funcs.items[g].node, call, &settled) == 0 || !settled) return false;
   bool cond = starve__conditional(m->sem, call, g);
@@ -158,17 +147,15 @@ static bool starve__loop_bounded(Sem *sem, TSNode loop) {
 bool pred_in_unbounded_loop(const Pred *p, Match *m) {
   TSNode call = match_capture(m, p->captures.items[0]);
   if (ts_node_is_null(call)) return false;
-  for (TSNode n = ts_node_parent(call); !ts_node_is_null(n) && !sem_is_function_node(n); n = ts_node_parent(n)) {
-    if (!node_is(n, S_for_statement) && !node_is(n, S_for_in_statement) && !node_is(n, S_while_statement) &&
-        !node_is(n, S_do_statement))
-      continue;
-    if (starve__loop_bounded(m->sem, n)) return false;
-    char *head = pred_snippet(m->sem, n);
-    pred_set_detail(m, "inside `%s` (line %u), whose number of rounds is decided by its input", head, sem__line(n));
-    free(head);
-    return true;
-  }
-  return false;
+  size_t k;
+  const TSNode *up = sem_ancestors(m->sem, call, &k);
+  int j = k ? sem_ancestor_facts(m->sem)[k - 1].loop : -1;
+  if (j < 0 || starve__loop_bounded(m->sem, up[j])) return false;
+  TSNode n = up[j];
+  char *head = pred_snippet(m->sem, n);
+  pred_set_detail(m, "inside `%s` (line %u), whose number of rounds is decided by its input", head, sem__line(n));
+  free(head);
+  return true;
 }
 
 static bool starve__infinite(Sem *sem, TSNode loop) {

@@ -7,11 +7,13 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <tree_sitter/api.h>
+#include "looplens/redos.h"
 #include "looplens/rule.h"
 #include "sem.h"
 
 typedef struct Match Match;
 typedef struct Pred Pred;
+typedef struct PredMemo PredMemo;
 typedef bool (*PredFn)(const Pred *p, Match *m);
 
 struct Pred {
@@ -48,11 +50,20 @@ struct Match {
   const TSQueryMatch *qm;
   const CompiledQuery *cq;
   pcre2_match_data *md;
+  PredMemo *memo;          /* answers kept across matches, may be NULL */
   const char *resolved;    /* {resolved}: what the last resolves-to? resolved to (owned by the Sem) */
   char *detail;            /* {detail}: set by semantic predicates (owned) */
   TSNode anchor;           /* when set, the node to report instead of the @report capture */
   int demote;              /* severity levels to drop (e.g. self-rescheduling behind a condition) */
 };
+
+/* What predicates remember between matches: the ReDoS verdict of each distinct regex, a pure
+ * function of pattern and flags, so an analyzer keeps one memo across documents (bounded). Owned by
+ * whoever runs the query; free accepts NULL. */
+PredMemo *pred_memo_new(void);
+void pred_memo_free(PredMemo *self);
+/* redos_check(pattern, flags) answered once per distinct pair (self may be NULL: no memo). */
+int pred_memo_redos(PredMemo *self, const char *pattern, const char *flags, RedosResult *out);
 
 /* Semantic predicates of the rule families (pred_*.c), listed in pred.c's table. */
 bool pred_reschedules_self(const Pred *p, Match *m);

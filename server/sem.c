@@ -148,6 +148,9 @@ typedef struct {
   int func;       /* function this frame opened, or -1 */
   int owner;      /* class/object start byte when this frame is a class body or object literal */
   bool scope;     /* a block scope */
+  /* what the frames below ask without searching the stack (deep nesting made that quadratic): */
+  int inner;      /* the innermost function at or above this frame, -1 at module level */
+  int scope_at;   /* the stack index of the nearest frame at or above that is a scope or a function */
 } Frame;
 
 typedef struct {
@@ -160,17 +163,12 @@ static TSNode walk__ancestor(const Walk *w, size_t k) {
   return k <= w->stack.len ? w->stack.items[w->stack.len - k].node : (TSNode){0};
 }
 
-static int walk__func(const Walk *w) {
-  for (size_t i = w->stack.len; i-- > 0;)
-    if (w->stack.items[i].func >= 0) return w->stack.items[i].func;
-  return -1;
-}
+static int walk__func(const Walk *w) { return w->stack.len ? w->stack.items[w->stack.len - 1].inner : -1; }
 
 static SemRange walk__block_scope(const Walk *w) {
-  for (size_t i = w->stack.len; i-- > 0;)
-    if (w->stack.items[i].scope || w->stack.items[i].func >= 0)
-      return (SemRange){ts_node_start_byte(w->stack.items[i].node), ts_node_end_byte(w->stack.items[i].node)};
-  return (SemRange){0, (uint32_t)w->sem->len + 1};
+  int i = w->stack.len ? w->stack.items[w->stack.len - 1].scope_at : -1;
+  if (i < 0) return (SemRange){0, (uint32_t)w->sem->len + 1};
+  return (SemRange){ts_node_start_byte(w->stack.items[i].node), ts_node_end_byte(w->stack.items[i].node)};
 }
 
 static SemRange walk__func_scope(const Walk *w) {
@@ -335,6 +333,9 @@ static void walk__enter(Walk *w, TSNode n) {
     TSNode op = ts_node_child(n, 0);
     if (!ts_node_is_null(op) && sem_node_is(self, op, "delete")) vec_push(&self->assignments, n);
   }
+  const Frame *up = w->stack.len ? &w->stack.items[w->stack.len - 1] : NULL;
+  fr.inner = fr.func >= 0 ? fr.func : up ? up->inner : -1;
+  fr.scope_at = fr.scope || fr.func >= 0 ? (int)w->stack.len : up ? up->scope_at : -1;
   vec_push(&w->stack, fr);
 }
 
@@ -362,14 +363,6 @@ done:
   vec_free(&w.stack);
 }
 
-static _Thread_local const Sem *sem__sort_ctx;
-static int sem__decl_cmp(const void *a, const void *b) {
-  const SemDecl *x = &sem__sort_ctx->decls.items[*(const int *)a], *y = &sem__sort_ctx->decls.items[*(const int *)b];
-  int c = memcmp(x->name, y->name, x->name_len < y->name_len ? x->name_len : y->name_len);
-  if (!c) c = (x->name_len > y->name_len) - (x->name_len < y->name_len);
-  return c ? c : (x->at < y->at ? -1 : x->at > y->at);
-}
-
 /* Binds `const f = () => …` declarations to the functions the walk found at their values. */
 static void sem__bind_function_decls(Sem *self) {
   for (size_t i = 0; i < self->decls.len; i++) {
@@ -378,6 +371,30 @@ static void sem__bind_function_decls(Sem *self) {
     d->func = sem_func_at(self, ts_node_start_byte(d->value));
     if (d->func < 0 || self->funcs.items[d->func].start != ts_node_start_byte(d->value)) d->kind = DECL_VALUE, d->func = -1;
   }
+}
+
+static void sem__seg(Sem *self, uint32_t from, int func) {
+  SemFuncSeg *last = self->func_segs.len ? &self->func_segs.items[self->func_segs.len - 1] : NULL;
+  if (last && last->from == from) last->func = func;
+  else if (!last || last->func != func) vec_push(&self->func_segs, ((SemFuncSeg){from, func}));
+}
+
+/* Cuts the source where the innermost function changes, so that sem_func_at is one binary search:
+ * climbing parents from the last function started was as deep as the nesting. */
+static void sem__func_segments(Sem *self) {
+  Vec(int) open = {0};
+  sem__seg(self, 0, -1);
+  for (size_t i = 0; i <= self->funcs.len; i++) { /* funcs are in pre-order */
+    uint32_t at = i < self->funcs.len ? self->funcs.items[i].start : UINT32_MAX;
+    while (open.len && self->funcs.items[open.items[open.len - 1]].end <= at) {
+      uint32_t end = self->funcs.items[open.items[--open.len]].end;
+      sem__seg(self, end, open.len ? open.items[open.len - 1] : -1);
+    }
+    if (i == self->funcs.len) break;
+    sem__seg(self, at, (int)i);
+    vec_push(&open, (int)i);
+  }
+  vec_free(&open);
 }
 
 Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars) {
@@ -418,16 +435,14 @@ static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *co
   self->len = len;
   for (const char *const *r = extra_registrars; r && *r; r++) vec_push(&self->extra_registrars, (char *)*r);
   sem__walk(self);
+  sem__func_segments(self);
+  sem__owned_build(self);
   if (outer) { /* file-wide facts are the base's: the region's own are checked by sem_region_effects */
     self->worker_script = outer->base->worker_script;
     self->shebang = outer->base->shebang;
   }
   sem__bind_function_decls(self);
-  /* sorted index for name lookup; qsort takes no context, so a thread-local carries it */
-  for (size_t i = 0; i < self->decls.len; i++) vec_push(&self->decl_order, (int)i);
-  sem__sort_ctx = self;
-  if (self->decl_order.len > 1) qsort(self->decl_order.items, self->decl_order.len, sizeof(int), sem__decl_cmp);
-  sem__sort_ctx = NULL;
+  sem__names_build(self);
   sem__exports_resolve(self);
   sem__classify(self);
   return self;
@@ -445,8 +460,14 @@ void sem_free(Sem *self) {
     free(d->path);
   }
   vec_free(&self->funcs);
+  vec_free(&self->owned);
+  vec_free(&self->func_segs);
+  free(self->early_return);
   vec_free(&self->decls);
-  vec_free(&self->decl_order);
+  sem__names_free(self);
+  sem__graph_free(self);
+  sem__path_free(self);
+  sem__removals_free(self);
   vec_free(&self->edges);
   vec_free(&self->once_edges);
   vec_free(&self->comments);
@@ -467,20 +488,36 @@ void sem_free(Sem *self) {
 }
 
 int sem_func_at(const Sem *self, uint32_t byte) {
-  /* funcs are in pre-order: binary search the last one starting at or before byte, then climb */
-  size_t lo = 0, hi = self->funcs.len;
+  size_t lo = 0, hi = self->func_segs.len; /* the last segment starting at or before byte */
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (self->funcs.items[mid].start <= byte) lo = mid + 1;
+    if (self->func_segs.items[mid].from <= byte) lo = mid + 1;
     else hi = mid;
   }
-  int i = (int)lo - 1;
-  while (i >= 0 && !(self->funcs.items[i].start <= byte && byte < self->funcs.items[i].end)) i = self->funcs.items[i].parent;
-  return i;
+  return lo ? self->func_segs.items[lo - 1].func : -1;
 }
 
-static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
-                                  uint32_t ex_to);
+uint32_t sem_early_return(Sem *self, int g) {
+  if (!self->early_return) {
+    self->early_return = calloc(self->funcs.len + 1, sizeof *self->early_return);
+    if (!self->early_return) abort();
+  }
+  uint32_t *memo = &self->early_return[g];
+  if (*memo) return *memo == UINT32_MAX ? UINT32_MAX : *memo - 1;
+  *memo = UINT32_MAX;
+  TSNode body = node_field(self->funcs.items[g].node, F_body);
+  if (ts_node_is_null(body) || !node_is(body, S_statement_block)) return UINT32_MAX;
+  TSTreeCursor cur = ts_tree_cursor_new(body);
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode s = ts_tree_cursor_current_node(&cur);
+    if (ts_node_is_named(s) && node_is(s, S_if_statement) && sem_contains(s, S_return_statement, S_return_statement)) {
+      *memo = ts_node_start_byte(s) + 1;
+      break;
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  return *memo == UINT32_MAX ? UINT32_MAX : *memo - 1;
+}
 
 const SemFunc *sem_func_around(const Sem *self, uint32_t byte) {
   int g = sem_func_at(self, byte);
@@ -492,39 +529,4 @@ bool sem_region_refuse(Sem *self, const char *why) {
   if (!self->outer) return false;
   if (!self->outer->refused) self->outer->refused = why;
   return true;
-}
-
-const SemDecl *sem_lookup(const Sem *self, const char *name, size_t name_len, uint32_t at) {
-  const SemDecl *d = sem__lookup(self, name, name_len, at, 0, 0);
-  if (d || !self->outer) return d;
-  /* not declared in the region: what the base sees at the region's start, minus the region's old decls */
-  const SemOuter *o = self->outer;
-  return sem__lookup(o->base, name, name_len, o->from, o->from, o->to);
-}
-
-bool sem__owns_decl(const Sem *self, const SemDecl *d) {
-  return d >= self->decls.items && d < self->decls.items + self->decls.len;
-}
-
-static const SemDecl *sem__lookup(const Sem *self, const char *name, size_t name_len, uint32_t at, uint32_t ex_from,
-                                  uint32_t ex_to) {
-  size_t lo = 0, hi = self->decl_order.len;
-  while (lo < hi) { /* first decl whose name >= name */
-    size_t mid = (lo + hi) / 2;
-    const SemDecl *md = &self->decls.items[self->decl_order.items[mid]];
-    int c = memcmp(md->name, name, md->name_len < name_len ? md->name_len : name_len);
-    if (c == 0) c = (md->name_len > name_len) - (md->name_len < name_len);
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  const SemDecl *best = NULL;
-  for (size_t i = lo; i < self->decl_order.len; i++) {
-    const SemDecl *d = &self->decls.items[self->decl_order.items[i]];
-    if (d->name_len != name_len || memcmp(d->name, name, name_len)) break;
-    if (d->at >= ex_from && d->at < ex_to) continue;
-    if (d->scope_start <= at && at < d->scope_end &&
-        (!best || d->scope_end - d->scope_start < best->scope_end - best->scope_start))
-      best = d;
-  }
-  return best;
 }

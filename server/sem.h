@@ -46,6 +46,15 @@ typedef struct {
 } SemDecl;
 
 typedef struct { uint32_t start, end; } SemRange;
+typedef struct {
+  int func;      /* nearest function node at or above */
+  int loop;      /* nearest for / for-in / while / do at or above, below func */
+  int branch;    /* nearest if / ternary / switch case / while / for / catch / && || ?? likewise */
+  bool off_main; /* some `if (…isMainThread…)` above keeps this node off the main thread */
+} SemPathFact;
+typedef Vec(SemPathFact) SemPathFactVec;
+typedef Vec(TSNode) TSNodeVec;
+typedef struct { uint32_t from; int func; } SemFuncSeg; /* from here to the next one, func is innermost */
 typedef struct { int from, to; } SemEdge; /* from == -1: module top level */
 
 /* A region model covers a run of statements that changed since the whole file was last modelled
@@ -72,9 +81,12 @@ typedef struct Sem {
   size_t len;
   TSTree *tree;
   Vec(SemFunc) funcs;          /* in start-byte order (pre-order) */
+  Vec(int) owned;              /* funcs with an owner, by (owner, name, index) (sem_resolve.c) */
+  Vec(SemFuncSeg) func_segs;   /* the source cut where the innermost function changes */
   Vec(SemDecl) decls;
-  Vec(int) decl_order;         /* indices into decls sorted by name */
-  Vec(SemEdge) edges;
+  struct SemNames *names;      /* the symbol table over decls (sem_names.c) */
+  Vec(SemEdge) edges;          /* caller -> callee, once each, sorted by caller (the top level last) */
+  struct SemGraph *graph;      /* reachability over edges, built on first use (sem_graph.c) */
   Vec(SemEdge) once_edges;     /* registrar → one-shot callback (setTimeout, .then, .once) */
   Vec(SemRange) comments;
   Vec(TSNode) calls;           /* every call and new expression, pre-order */
@@ -84,6 +96,7 @@ typedef struct Sem {
   Vec(TSNode) candidates;      /* nodes whose symbol is interesting, pre-order */
   Vec(TSNode) assignments;     /* assignment_expression and `delete x[k]`: writes and evictions */
   struct SemContainers *containers; /* built on first use by sem_life.c */
+  struct SemRemovals *removals;     /* built on first use by sem_removals.c */
   Vec(char *) extra_registrars;/* borrowed from config: extra hot-path registrar names */
   Vec(char *) exported_names;  /* owned: names exported by `export`/`module.exports` */
   Vec(uint32_t) exported_at;   /* start bytes of function expressions exported in place */
@@ -98,6 +111,12 @@ typedef struct Sem {
   const struct LlSeed *seeds;  /* borrowed: what other files say of this one's functions (summary.h) */
   size_t nseeds;
   bool project;                /* modelled with the project view: "no caller" means in the whole project */
+  /* sem_ancestors (sem_path.c): a cursor at the node last asked about, and the path to it */
+  TSTreeCursor cursor;
+  TSNodeVec path, slow;
+  SemPathFactVec facts, slow_facts;
+  const SemPathFact *last_facts;
+  uint32_t *early_return;      /* per function, for sem_early_return: 0 not yet, UINT32_MAX none, else start + 1 */
 } Sem;
 
 /* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted
@@ -160,6 +179,13 @@ int sem_func_of(Sem *self, TSNode expr);
  * away (await null / undefined / a literal / void 0 / Promise.resolve(…))? */
 bool sem_await_settled(Sem *self, TSNode await_expression);
 
+/* Removals (sem_removals.c). Is the listener `emitter.on(event, handler)` removed anywhere in the
+ * file: removeAllListeners() or removeAllListeners(event) on the same emitter, or off /
+ * removeListener / removeEventListener of the same (named) handler? Texts are compared. */
+bool sem_listener_removed(Sem *self, TSNode emitter, TSNode event, TSNode handler);
+/* Is `handle` passed to clearInterval anywhere in the file? */
+bool sem_interval_cleared(Sem *self, TSNode handle);
+
 /* Lifetimes (sem_life.c). */
 typedef struct {
   const char *name;      /* into the source, name_len bytes */
@@ -174,6 +200,20 @@ int sem_container_of(Sem *self, TSNode expr, SemContainerInfo *info);
 /* Does the expression denote an object that outlives a request: a module-level binding, `process`,
  * an imported module, `this` of a module-level singleton, or a member of one of those? */
 bool sem_long_lived(Sem *self, TSNode expr, int depth);
+
+/* The ancestors of n in the model's tree, root first (the parent last): *count of them, valid until
+ * the next call. Cheap for nodes asked about in tree order (ts_node_parent costs a search from the
+ * root per step). */
+const TSNode *sem_ancestors(Sem *self, TSNode n, size_t *count);
+/* What lies at or above each of the ancestors sem_ancestors last returned (same indices):
+ * the nearest function node, and below it the nearest loop and branch; -1 for none. */
+const SemPathFact *sem_ancestor_facts(const Sem *self);
+/* Is n a branch its descendants run behind: if / ternary / switch case / while / for / catch, or a
+ * && || ?? expression? */
+bool sem_is_branch(const Sem *self, TSNode n);
+/* Does `if (…isMainThread…)` keep its `child` off the main thread (a negated test outside the
+ * else branch, a plain one inside it)? False when parent is not an if statement. */
+bool sem_off_main_thread(const Sem *self, TSNode parent, TSNode child);
 
 /* Text helpers over the borrowed source. */
 bool sem_node_is(const Sem *self, TSNode n, const char *text);

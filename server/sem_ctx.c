@@ -110,8 +110,9 @@ void sem__note_assignment(Sem *self, TSNode n) {
 }
 
 static void ctx__export_owner(Sem *self, uint32_t owner) {
-  for (size_t i = 0; i < self->funcs.len; i++)
-    if (self->funcs.items[i].owner == (int)owner) self->funcs.items[i].exported = true;
+  for (size_t i = sem__owned_first(self, (int)owner);
+       i < self->owned.len && self->funcs.items[self->owned.items[i]].owner == (int)owner; i++)
+    self->funcs.items[self->owned.items[i]].exported = true;
 }
 
 void sem__exports_resolve(Sem *self) {
@@ -444,6 +445,12 @@ void sem__classify(Sem *self) {
   for (size_t i = 0; i < self->edges.len; i++)
     if (self->edges.items[i].from < 0) self->edges.items[i].from = (int)n;
   if (self->edges.len > 1) qsort(self->edges.items, self->edges.len, sizeof(SemEdge), ctx__edge_cmp);
+  /* one edge however many times f calls g: reachability questions walk them (sem_graph.c) */
+  size_t kept = 0;
+  for (size_t i = 0; i < self->edges.len; i++)
+    if (!kept || ctx__edge_cmp(&self->edges.items[kept - 1], &self->edges.items[i]))
+      self->edges.items[kept++] = self->edges.items[i];
+  self->edges.len = kept;
   size_t *first = calloc(n + 2, sizeof *first);
   int *queue = malloc((n + 1) * 2 * sizeof *queue + sizeof(int));
   if (!first || !queue) abort();

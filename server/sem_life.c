@@ -19,16 +19,21 @@ typedef struct {
   bool evicted;
 } Container;
 
+/* Indexed, so that each write or eviction finds its container by a lookup: a file with thousands
+ * of module-level Maps, or of singleton classes, once scanned all of them per question. */
 struct SemContainers {
   Vec(Container) items;
-  Vec(uint32_t) singletons, not_singletons; /* memo of life__singleton_class per class */
+  int *by_decl;               /* per declaration: its container, -1 */
+  Vec(int) fields;            /* class-field containers by (owner, name, index) */
+  Vec(uint32_t) singletons;   /* start bytes of the singleton classes, sorted */
 };
 
 void sem__containers_free(Sem *self) {
   if (!self->containers) return;
   vec_free(&self->containers->items);
+  free(self->containers->by_decl);
+  vec_free(&self->containers->fields);
   vec_free(&self->containers->singletons);
-  vec_free(&self->containers->not_singletons);
   free(self->containers);
   self->containers = NULL;
 }
@@ -52,49 +57,53 @@ static const char *life__container_kind(Sem *self, TSNode v) {
   return NULL;
 }
 
-static bool life__singleton_scan(Sem *self, uint32_t owner);
-
-/* Is the class starting at `owner` instantiated at module level or exported as an instance?
- * Asked once per field and per `this`: memoised. */
-static bool life__singleton_class(Sem *self, uint32_t owner) {
-  struct SemContainers *c = self->containers;
-  if (c) {
-    for (size_t i = 0; i < c->singletons.len; i++)
-      if (c->singletons.items[i] == owner) return true;
-    for (size_t i = 0; i < c->not_singletons.len; i++)
-      if (c->not_singletons.items[i] == owner) return false;
-  }
-  bool yes = life__singleton_scan(self, owner);
-  if (c) {
-    if (yes) vec_push(&c->singletons, owner);
-    else vec_push(&c->not_singletons, owner);
-  }
-  return yes;
+static int life__u32_cmp(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
 }
 
-static bool life__singleton_scan(Sem *self, uint32_t owner) {
+/* The class (or value) a constructor names, as a start byte; UINT32_MAX when unknown. */
+static uint32_t life__constructed(Sem *self, TSNode ctor) {
+  if (ts_node_is_null(ctor)) return UINT32_MAX;
+  uint32_t s = ts_node_start_byte(ctor);
+  const SemDecl *c = sem_lookup(self, self->src + s, ts_node_end_byte(ctor) - s, s);
+  return c && !ts_node_is_null(c->value) ? ts_node_start_byte(c->value) : UINT32_MAX;
+}
+
+/* The classes instantiated at module level or exported as an instance: `const s = new Service()`,
+ * `module.exports = new Service()`. */
+static void life__find_singletons(Sem *self) {
+  Vec(uint32_t) *out = (void *)&self->containers->singletons;
   for (size_t i = 0; i < self->decls.len; i++) {
     SemDecl *d = &self->decls.items[i];
     if (!d->module_level || d->kind != DECL_VALUE || ts_node_is_null(d->value) || !node_is(d->value, S_new_expression))
       continue;
     TSNode ctor = node_field(d->value, F_constructor);
     if (ts_node_is_null(ctor) || !node_is(ctor, S_identifier)) continue;
-    const SemDecl *c = sem_lookup(self, self->src + ts_node_start_byte(ctor),
-                                  ts_node_end_byte(ctor) - ts_node_start_byte(ctor), ts_node_start_byte(ctor));
-    if (c && !ts_node_is_null(c->value) && ts_node_start_byte(c->value) == owner) return true;
+    uint32_t owner = life__constructed(self, ctor);
+    if (owner != UINT32_MAX) vec_push(out, owner);
   }
-  for (size_t i = 0; i < self->assignments.len; i++) { /* module.exports = new Service() */
+  for (size_t i = 0; i < self->assignments.len; i++) {
     TSNode a = self->assignments.items[i];
     TSNode right = node_field(a, F_right);
     if (ts_node_is_null(right) || !node_is(right, S_new_expression) || sem_func_at(self, ts_node_start_byte(a)) >= 0)
       continue;
-    TSNode ctor = node_field(right, F_constructor);
-    const SemDecl *c = ts_node_is_null(ctor) ? NULL
-                       : sem_lookup(self, self->src + ts_node_start_byte(ctor),
-                                    ts_node_end_byte(ctor) - ts_node_start_byte(ctor), ts_node_start_byte(ctor));
-    if (c && !ts_node_is_null(c->value) && ts_node_start_byte(c->value) == owner) return true;
+    uint32_t owner = life__constructed(self, node_field(right, F_constructor));
+    if (owner != UINT32_MAX) vec_push(out, owner);
   }
-  return false;
+  if (out->len > 1) qsort(out->items, out->len, sizeof *out->items, life__u32_cmp);
+}
+
+/* Is the class starting at `owner` instantiated at module level or exported as an instance? */
+static bool life__singleton_class(Sem *self, uint32_t owner) {
+  const struct SemContainers *c = self->containers;
+  size_t lo = 0, hi = c->singletons.len;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (c->singletons.items[mid] < owner) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < c->singletons.len && c->singletons.items[lo] == owner;
 }
 
 /* The class whose method contains byte `at`, as a start byte; -1 outside class methods. */
@@ -157,9 +166,41 @@ static void life__scan_evictions(Sem *self) {
   }
 }
 
+static _Thread_local const Sem *life__sort_ctx; /* qsort takes no context */
+
+/* Field container i against (owner, name): by owner, then name, then position. */
+static int life__field_key(const Sem *self, int i, int owner, const char *name, uint32_t n) {
+  const Container *c = &self->containers->items.items[i];
+  if ((int)c->owner != owner) return (int)c->owner < owner ? -1 : 1;
+  int k = memcmp(self->src + c->id_start, name, c->id_len < n ? c->id_len : n);
+  return k ? k : (c->id_len > n) - (c->id_len < n);
+}
+
+static int life__field_cmp(const void *a, const void *b) {
+  int i = *(const int *)a, j = *(const int *)b;
+  const Container *y = &life__sort_ctx->containers->items.items[j];
+  int k = life__field_key(life__sort_ctx, i, (int)y->owner, life__sort_ctx->src + y->id_start, y->id_len);
+  return k ? k : (i > j) - (i < j);
+}
+
+static void life__index(Sem *self) {
+  struct SemContainers *t = self->containers;
+  t->by_decl = malloc((self->decls.len + 1) * sizeof *t->by_decl);
+  if (!t->by_decl) abort();
+  for (size_t i = 0; i < self->decls.len; i++) t->by_decl[i] = -1;
+  for (size_t i = t->items.len; i-- > 0;) { /* the first container of a declaration wins */
+    if (t->items.items[i].decl >= 0) t->by_decl[t->items.items[i].decl] = (int)i;
+    else vec_push(&t->fields, (int)i);
+  }
+  life__sort_ctx = self;
+  if (t->fields.len > 1) qsort(t->fields.items, t->fields.len, sizeof(int), life__field_cmp);
+  life__sort_ctx = NULL;
+}
+
 static void life__build(Sem *self) {
   self->containers = calloc(1, sizeof *self->containers);
   if (!self->containers) abort();
+  life__find_singletons(self);
   for (size_t i = 0; i < self->decls.len; i++) {
     SemDecl *d = &self->decls.items[i];
     if (!d->module_level || d->kind != DECL_VALUE || d->member || d->import_source) continue;
@@ -199,6 +240,7 @@ static void life__build(Sem *self) {
     }
   }
   ts_tree_cursor_delete(&cur);
+  life__index(self);
   life__scan_evictions(self);
 }
 
@@ -206,25 +248,25 @@ static void life__build(Sem *self) {
  * singleton class), or -1. */
 static int life__find(Sem *self, TSNode e) {
   if (ts_node_is_null(e)) return -1;
-  Vec(Container) *items = (void *)&self->containers->items;
+  const struct SemContainers *t = self->containers;
   if (node_is(e, S_identifier)) {
     uint32_t s = ts_node_start_byte(e), n = ts_node_end_byte(e) - s;
     const SemDecl *d = sem_lookup(self, self->src + s, n, s);
-    if (!d) return -1;
-    for (size_t i = 0; i < items->len; i++)
-      if (items->items[i].decl >= 0 && &self->decls.items[items->items[i].decl] == d) return (int)i;
-    return -1;
+    return d && sem__owns_decl(self, d) ? t->by_decl[d - self->decls.items] : -1;
   }
   if (node_is(e, S_member_expression)) {
     TSNode obj = node_field(e, F_object), prop = node_field(e, F_property);
     if (ts_node_is_null(obj) || ts_node_is_null(prop) || !node_is(obj, S_this)) return -1;
     int owner = life__class_at(self, ts_node_start_byte(e));
     uint32_t ps = ts_node_start_byte(prop), pn = ts_node_end_byte(prop) - ps;
-    for (size_t i = 0; i < items->len; i++) {
-      Container *c = &items->items[i];
-      if (c->decl < 0 && (int)c->owner == owner && c->id_len == pn && !memcmp(self->src + c->id_start, self->src + ps, pn))
-        return (int)i;
+    size_t lo = 0, hi = t->fields.len;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (life__field_key(self, t->fields.items[mid], owner, self->src + ps, pn) < 0) lo = mid + 1;
+      else hi = mid;
     }
+    if (lo < t->fields.len && !life__field_key(self, t->fields.items[lo], owner, self->src + ps, pn))
+      return t->fields.items[lo];
   }
   return -1;
 }

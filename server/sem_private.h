@@ -17,8 +17,24 @@ uint32_t sem__line(TSNode n); /* 1-based */
 /* Is d one of this model's own declarations (not the base's, seen through a region model)? */
 bool sem__owns_decl(const Sem *self, const SemDecl *d);
 void sem__containers_free(Sem *self);
+/* The symbol table (sem_names.c): built once the declarations are complete. */
+void sem__names_build(Sem *self);
+void sem__names_free(Sem *self);
+/* Is there a path of at most `depth` calls from function `from` to function `to` (from == to is
+ * one)? Memoised per model (sem_graph.c); for whole-file models: a region model's call graph is partial. */
+bool sem__reaches(Sem *self, int from, int to, int depth);
+void sem__graph_free(Sem *self);
+void sem__path_free(Sem *self);
+void sem__removals_free(Sem *self);
+/* The functions of classes and object literals by (owner, name) (sem_resolve.c): built after the
+ * walk; sem__owned_first is where owner's run starts in self->owned. */
+void sem__owned_build(Sem *self);
+size_t sem__owned_first(const Sem *self, int owner);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
+/* Where the first `if` statement of function g's body that holds a return begins (an early exit,
+ * as drain loops have); UINT32_MAX when there is none or the body is an expression. Memoised. */
+uint32_t sem_early_return(Sem *self, int g);
 
 /* What calls a function passed as an argument to `call`: SEM_REG_HOT again and again (a route, a
  * listener, an interval), SEM_REG_HOT_ONCE once, later (setTimeout, .then, .once), SEM_REG_INHERIT

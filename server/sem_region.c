@@ -108,8 +108,9 @@ static void region__control(Sem *self, TSNode n, uint32_t from, uint32_t to, Str
   if (inside && node_is(n, S_hash_bang_line)) region__push(out, 'H', "", 0);
   if (inside && node_is(n, S_await_expression)) region__push(out, 'Y', sem_await_settled(self, n) ? "settled" : "io", 2);
   if (inside && node_is(n, S_if_statement)) {
-    TSNode p = ts_node_parent(n);
-    bool level = ts_node_is_null(ts_node_parent(p)) || ts_node_start_byte(p) < from || ts_node_end_byte(p) > to;
+    size_t k;
+    const TSNode *up = sem_ancestors(self, n, &k);
+    bool level = k < 2 || ts_node_start_byte(up[k - 1]) < from || ts_node_end_byte(up[k - 1]) > to;
     if (level && sem_contains(n, S_return_statement, S_return_statement)) region__push(out, 'C', "if-return", 9);
   }
   TSTreeCursor cur = ts_tree_cursor_new(n);

@@ -226,15 +226,54 @@ static int sem__func_starting_at(const Sem *self, uint32_t start) {
   return f;
 }
 
-/* The method `name` of an owner (class or object literal starting at owner_start). */
-static int sem__method(const Sem *self, uint32_t owner_start, const char *name) {
-  for (size_t i = 0; i < self->funcs.len; i++) {
-    const SemFunc *f = &self->funcs.items[i];
-    size_t n = strlen(name);
-    if (f->owner == (int)owner_start && f->name_end - f->name_start == n && !memcmp(self->src + f->name_start, name, n))
-      return (int)i;
+/* Functions that belong to a class or object literal, ordered by (owner, name, index), so that a
+ * method is found by binary search instead of a scan of every function (a class calling its own
+ * methods through `this` made that quadratic). */
+static _Thread_local const Sem *sem__owned_ctx; /* qsort takes no context */
+
+static int sem__owned_cmp_key(const Sem *self, int f, int owner, const char *name, size_t n) {
+  const SemFunc *x = &self->funcs.items[f];
+  if (x->owner != owner) return x->owner < owner ? -1 : 1;
+  size_t xn = x->name_end - x->name_start;
+  int c = memcmp(self->src + x->name_start, name, xn < n ? xn : n);
+  return c ? c : (xn > n) - (xn < n);
+}
+
+static int sem__owned_cmp(const void *a, const void *b) {
+  int i = *(const int *)a, j = *(const int *)b;
+  const SemFunc *y = &sem__owned_ctx->funcs.items[j];
+  int c = sem__owned_cmp_key(sem__owned_ctx, i, y->owner, sem__owned_ctx->src + y->name_start, y->name_end - y->name_start);
+  return c ? c : (i > j) - (i < j);
+}
+
+void sem__owned_build(Sem *self) {
+  for (size_t i = 0; i < self->funcs.len; i++)
+    if (self->funcs.items[i].owner >= 0) vec_push(&self->owned, (int)i);
+  sem__owned_ctx = self;
+  if (self->owned.len > 1) qsort(self->owned.items, self->owned.len, sizeof(int), sem__owned_cmp);
+  sem__owned_ctx = NULL;
+}
+
+/* The first position in owned at or after (owner, name). */
+static size_t sem__owned_lower(const Sem *self, int owner, const char *name, size_t n) {
+  size_t lo = 0, hi = self->owned.len;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (sem__owned_cmp_key(self, self->owned.items[mid], owner, name, n) < 0) lo = mid + 1;
+    else hi = mid;
   }
-  return -1;
+  return lo;
+}
+
+size_t sem__owned_first(const Sem *self, int owner) { return sem__owned_lower(self, owner, "", 0); }
+
+/* The method `name` of an owner (class or object literal starting at owner_start): the first
+ * function in file order, where several share the name. */
+static int sem__method(const Sem *self, uint32_t owner_start, const char *name) {
+  size_t n = strlen(name), i = sem__owned_lower(self, (int)owner_start, name, n);
+  return i < self->owned.len && !sem__owned_cmp_key(self, self->owned.items[i], (int)owner_start, name, n)
+             ? self->owned.items[i]
+             : -1;
 }
 
 /* The class or object literal an expression stands for, as an owner start byte; -1 if unknown. */

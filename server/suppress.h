@@ -19,4 +19,17 @@ void suppress_collect(const Sem *sem, Suppressions *out);
 bool suppress_hides(const Suppressions *self, const char *rule_id, uint32_t row);
 void suppress_free(Suppressions *self);
 
+/* The same question for every finding of an analysis: the row suppressions sorted by row, so each
+ * finding looks at its own row's, not at every suppression of the file. Borrows the list, which
+ * must not change while the index lives. */
+typedef Vec(uint32_t) SuppressRefs;
+typedef struct {
+  const Suppressions *list;
+  SuppressRefs by_row; /* indices into list, by row */
+  SuppressRefs whole;  /* indices of the whole-file ones */
+} SuppressIndex;
+void suppress_index_init(SuppressIndex *self, const Suppressions *list);
+bool suppress_index_hides(const SuppressIndex *self, const char *rule_id, uint32_t row);
+void suppress_index_free(SuppressIndex *self);
+
 #endif
