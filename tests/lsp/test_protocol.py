@@ -209,7 +209,8 @@ def lsp_lines(text):
 
 
 def cli_json(path, extra=()):
-    proc = subprocess.run([EXE, "check", "--format", "json", *extra, path],
+    # The language server reasons one file at a time (docs/lsp.md); the CLI's per-file mode is its match.
+    proc = subprocess.run([EXE, "check", "--format", "json", "--no-project", *extra, path],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     return json.loads(proc.stdout.decode("utf-8"))
 
