@@ -144,6 +144,10 @@ int walk_path(const char *path, FileList *out, WalkNotes *notes) {
   }
   size_t len = 0;
   char *ls = walk__git_ls(path, &len);
+  if (ls && len == 0) { /* git lists nothing: the folder is outside what git tracks (ignored), but named */
+    free(ls);
+    ls = NULL;
+  }
   if (!ls) {
     size_t start = out->len;
     walk__dir(path, out, notes);
