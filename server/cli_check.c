@@ -95,7 +95,7 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, ProjectFi
   }
   if (f->len > UINT32_MAX / 2) return check__notice(f, NOTE_SKIPPED, 0, 0, "too large to parse; skipped");
   AnalyzeInfo info;
-  analyzer_run_project(an, cfg, f->src, f->len, &pf->seeds, &f->diags, &info, &pf->summary);
+  analyzer_run_project(an, cfg, f->src, f->len, &pf->seeds, &pf->aliases, &f->diags, &info, &pf->summary);
   if (info.too_many_tokens)
     return check__notice(f, NOTE_SKIPPED, 0, 0, "over %zu tokens, the limit that bounds a parse's memory (--max-tokens); skipped",
                          info.too_many_tokens - 1);

@@ -195,6 +195,7 @@ void engine__dedupe(DiagList *out, size_t from) {
  * suppressions (the base of later region re-checks); otherwise they are freed here. */
 typedef struct {
   const LlSeeds *seeds; /* contexts other files give this one's functions, or NULL */
+  const LlAliases *aliases; /* its imports that are Node APIs under other names, or NULL */
   LlSummary *summary;   /* filled with the file's summary when not NULL */
 } EngineProject;
 
@@ -208,7 +209,9 @@ static void analyzer__analyse(Analyzer *self, const Config *cfg, TSTree *tree, c
   const LlSeeds *seeds = project ? project->seeds : NULL;
   const char *const *regs = (const char *const *)cfg->registrars.items;
   const uint8_t *interesting = cq->any_root ? NULL : cq->roots;
-  Sem *sem = seeds ? sem_new_seeded(tree, src, len, regs, interesting, cq->symbol_count, seeds->items, seeds->len)
+  const LlAliases *al = project ? project->aliases : NULL;
+  Sem *sem = seeds ? sem_new_seeded(tree, src, len, regs, interesting, cq->symbol_count, seeds->items, seeds->len,
+                                    al ? al->items : NULL, al ? al->len : 0)
                    : sem_new_collecting(tree, src, len, regs, interesting, cq->symbol_count);
   if (project && project->summary) sem_summarize(sem, project->summary);
   Suppressions sup = {0};
@@ -301,11 +304,11 @@ static TSTree *engine__parse(Analyzer *self, TSTree *old, const char *src, size_
 }
 
 void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info) {
-  analyzer_run_project(self, cfg, src, len, NULL, out, info, NULL);
+  analyzer_run_project(self, cfg, src, len, NULL, NULL, out, info, NULL);
 }
 
 void analyzer_run_project(Analyzer *self, const Config *cfg, const char *src, size_t len, const LlSeeds *seeds,
-                          DiagList *out, AnalyzeInfo *info, LlSummary *summary) {
+                          const LlAliases *aliases, DiagList *out, AnalyzeInfo *info, LlSummary *summary) {
   AnalyzeInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
@@ -314,7 +317,7 @@ void analyzer_run_project(Analyzer *self, const Config *cfg, const char *src, si
   TSTree *tree = engine__parse(self, NULL, src, len, info);
   info->parse_ms = engine__ms() - t0;
   if (!tree) return;
-  analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, &(EngineProject){seeds, summary});
+  analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, &(EngineProject){seeds, aliases, summary});
   ts_tree_delete(tree);
 }
 

@@ -12,7 +12,7 @@ enum { PROJECT_MAX_HOPS = 8 }; /* re-export chains (barrels) followed at most th
 void ll_summary_free(LlSummary *self) {
   for (size_t i = 0; i < self->exports.len; i++) {
     LlExport *e = &self->exports.items[i];
-    free(e->name), free(e->spec), free(e->member);
+    free(e->name), free(e->spec), free(e->member), free(e->alias);
   }
   for (size_t i = 0; i < self->xrefs.len; i++) {
     LlXref *x = &self->xrefs.items[i];
@@ -27,6 +27,11 @@ void ll_summary_free(LlSummary *self) {
 
 void ll_seeds_free(LlSeeds *self) {
   for (size_t i = 0; i < self->len; i++) free(self->items[i].why), diag_steps_free(&self->items[i].steps);
+  vec_free(self);
+}
+
+void ll_aliases_free(LlAliases *self) {
+  for (size_t i = 0; i < self->len; i++) free(self->items[i].from), free(self->items[i].to);
   vec_free(self);
 }
 
@@ -47,6 +52,7 @@ void project_free(Project *self) {
     free(self->files.items[i].name);
     ll_summary_free(&self->files.items[i].summary);
     ll_seeds_free(&self->files.items[i].seeds);
+    ll_aliases_free(&self->files.items[i].aliases);
   }
   vec_free(&self->files);
   vec_free(&self->by_path);
@@ -136,11 +142,11 @@ static char *project__dir(const char *file) {
   return slash ? ll_strndup(file, slash == file ? 1 : (size_t)(slash - file)) : ll_strdup(".");
 }
 
-typedef struct { long file; int64_t func_start; } ProjectTarget;
+typedef struct { long file; int64_t func_start; const char *alias; } ProjectTarget;
 
 /* The function `member` names among the exports of file f, through re-exports. */
 static ProjectTarget project__export(const Project *self, long f, const char *member, int hops) {
-  ProjectTarget none = {-1, -1};
+  ProjectTarget none = {-1, -1, NULL};
   if (f < 0 || hops > PROJECT_MAX_HOPS) return none;
   const LlSummary *s = &self->files.items[f].summary;
   char *dir = project__dir(self->files.items[f].path);
@@ -148,7 +154,7 @@ static ProjectTarget project__export(const Project *self, long f, const char *me
   for (size_t i = 0; i < s->exports.len && found.file < 0; i++) {
     const LlExport *e = &s->exports.items[i];
     if (e->star || !e->name || strcmp(e->name, member)) continue;
-    if (e->func_start >= 0) found = (ProjectTarget){f, e->func_start};
+    if (e->func_start >= 0 || e->alias) found = (ProjectTarget){f, e->func_start, e->alias};
     else if (e->spec && e->member && strcmp(e->member, "*"))
       found = project__export(self, project__resolve_spec(self, dir, e->spec), e->member, hops + 1);
   }
@@ -180,7 +186,7 @@ static char *project__export_name(const char *members, bool instance, bool facto
 /* "./lib/templates.renderPage" from file f: the longest specifier that resolves to a project file,
  * then the export the members after it name ("default" when the module itself is called). */
 static ProjectTarget project__target(const Project *self, long f, const char *target) {
-  ProjectTarget none = {-1, -1};
+  ProjectTarget none = {-1, -1, NULL};
   bool instance = !strncmp(target, "new:", 4);
   if (instance) target += 4;
   char *dir = project__dir(self->files.items[f].path);
@@ -252,7 +258,8 @@ static bool project__seeds_equal(const LlSeeds *a, const LlSeeds *b) {
 void project_seed(Project *self, ProjectIndices *changed) {
   size_t n = self->files.len;
   LlSeeds *next = calloc(n + 1, sizeof *next);
-  if (!next) abort();
+  bool *alias_added = calloc(n + 1, sizeof *alias_added);
+  if (!next || !alias_added) abort();
   for (size_t a = 0; a < n; a++) { /* in path order, so that equal evidence always picks the same why */
     const ProjectFile *from = &self->files.items[self->by_path.items[a]];
     for (size_t i = 0; i < from->summary.xrefs.len && from->evidence; i++) {
@@ -260,6 +267,17 @@ void project_seed(Project *self, ProjectIndices *changed) {
       if (ll_context_rank(x->ctx) == 0 && x->kind == LL_XREF_CALL) continue;
       ProjectTarget t = project__target(self, (long)self->by_path.items[a], x->target);
       if (t.file < 0) continue;
+      if (t.alias) { /* the import is a Node API under another name: the importer resolves it so */
+        ProjectFile *into = &self->files.items[self->by_path.items[a]];
+        StrBuf from_path = {0};
+        strbuf_printf(&from_path, "%s%s", strncmp(x->target, "new:", 4) ? "pkg:" : "new:pkg:",
+                      x->target + (strncmp(x->target, "new:", 4) ? 0 : 4));
+        bool known = false;
+        for (size_t k = 0; k < into->aliases.len && !known; k++) known = !strcmp(into->aliases.items[k].from, from_path.s);
+        if (known) strbuf_free(&from_path);
+        else vec_push(&into->aliases, ((LlAlias){strbuf_steal(&from_path), ll_strdup(t.alias)})), alias_added[self->by_path.items[a]] = true;
+        continue;
+      }
       LlSeed s = project__evidence(self, from, x);
       if (!s.why) continue; /* no evidence: nothing to free */
       s.func_start = t.func_start;
@@ -279,6 +297,7 @@ void project_seed(Project *self, ProjectIndices *changed) {
     if (next[f].len > 1) qsort(next[f].items, next[f].len, sizeof *next[f].items, project__seed_cmp);
     if (project__seeds_equal(&next[f], &self->files.items[f].seeds)) {
       ll_seeds_free(&next[f]);
+      if (alias_added[f]) vec_push(changed, f);
       continue;
     }
     ll_seeds_free(&self->files.items[f].seeds);
@@ -286,4 +305,5 @@ void project_seed(Project *self, ProjectIndices *changed) {
     vec_push(changed, f);
   }
   free(next);
+  free(alias_added);
 }

@@ -402,32 +402,36 @@ Sem *sem_new(TSTree *tree, const char *src, size_t len, const char *const *extra
 }
 
 static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
-                       const uint8_t *interesting, uint32_t n, SemOuter *outer, const LlSeed *seeds, size_t nseeds);
+                       const uint8_t *interesting, uint32_t n, SemOuter *outer, const LlSeed *seeds, size_t nseeds,
+                       const LlAlias *aliases, size_t naliases);
 
 Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                         const uint8_t *interesting, uint32_t n) {
-  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL, NULL, 0);
+  return sem__build(tree, src, len, extra_registrars, interesting, n, NULL, NULL, 0, NULL, 0);
 }
 
 Sem *sem_new_seeded(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
-                    const uint8_t *interesting, uint32_t n, const LlSeed *seeds, size_t nseeds) {
-  Sem *self = sem__build(tree, src, len, extra_registrars, interesting, n, NULL, seeds, nseeds);
+                    const uint8_t *interesting, uint32_t n, const LlSeed *seeds, size_t nseeds,
+                    const LlAlias *aliases, size_t naliases) {
+  Sem *self = sem__build(tree, src, len, extra_registrars, interesting, n, NULL, seeds, nseeds, aliases, naliases);
   self->project = true; /* (notes are written on demand, after building) */
   return self;
 }
 
 Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                     const uint8_t *interesting, uint32_t n, SemOuter *outer) {
-  return sem__build(tree, src, len, extra_registrars, interesting, n, outer, NULL, 0);
+  return sem__build(tree, src, len, extra_registrars, interesting, n, outer, NULL, 0, NULL, 0);
 }
 
 static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
-                       const uint8_t *interesting, uint32_t n, SemOuter *outer, const LlSeed *seeds, size_t nseeds) {
+                       const uint8_t *interesting, uint32_t n, SemOuter *outer, const LlSeed *seeds, size_t nseeds,
+                       const LlAlias *aliases, size_t naliases) {
   syms_init();
   Sem *self = calloc(1, sizeof *self);
   if (!self) abort();
   self->outer = outer;
   self->seeds = seeds, self->nseeds = nseeds;
+  self->aliases = aliases, self->naliases = naliases;
   self->interesting = interesting;
   self->interesting_n = n;
   self->tree = tree;

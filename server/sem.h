@@ -111,6 +111,8 @@ typedef struct Sem {
   const struct LlSeed *seeds;  /* borrowed: what other files say of this one's functions (summary.h) */
   size_t nseeds;
   bool project;                /* modelled with the project view: "no caller" means in the whole project */
+  const struct LlAlias *aliases; /* borrowed: imports other files made aliases of Node APIs (summary.h) */
+  size_t naliases;
   /* sem_ancestors (sem_path.c): a cursor at the node last asked about, and the path to it */
   TSTreeCursor cursor;
   TSNodeVec path, slow;
@@ -128,7 +130,8 @@ Sem *sem_new_collecting(TSTree *tree, const char *src, size_t len, const char *c
 /* The same within a project: seeds (borrowed; NULL when nseeds is 0) are the contexts other files give
  * its functions. */
 Sem *sem_new_seeded(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
-                    const uint8_t *interesting, uint32_t n, const struct LlSeed *seeds, size_t nseeds);
+                    const uint8_t *interesting, uint32_t n, const struct LlSeed *seeds, size_t nseeds,
+                    const struct LlAlias *aliases, size_t naliases);
 void sem_free(Sem *self);
 struct LlSummary;
 /* The seed at the root of the chain that gives the code at byte its context, or NULL. */

@@ -102,6 +102,11 @@ static void proj__export_value(Sem *self, LlSummary *out, char *name, TSNode val
     strbuf_free(&b);
   }
   proj__export(out, name, f);
+  if (f < 0 && ts_node_is_null(cls) && !ts_node_is_null(value) && !sem_is_function_node(value)) {
+    char *p = sem_resolve(self, value); /* exports.loader = fs.readFileSync: an alias of a Node API */
+    if (p && strncmp(p, "pkg:", 4) && strncmp(p, "new:", 4) && strcmp(p, "this")) out->exports.items[out->exports.len - 1].alias = p;
+    else free(p);
+  }
 }
 
 /* module.exports = { a, b: fn, c() {} }: each key is an export */

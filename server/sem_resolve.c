@@ -3,6 +3,7 @@
 #include "sem.h"
 #include "syms.h"
 #include "sem_private.h"
+#include "looplens/summary.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,7 +162,21 @@ static char *sem__resolve(Sem *self, TSNode n, int depth) {
   return NULL;
 }
 
-char *sem_resolve(Sem *self, TSNode expr) { return sem__resolve(self, expr, 0); }
+/* An import another file made an alias of a Node API ("pkg:./io.loader" is "fs.readFileSync"):
+ * the path as the API, members after it kept. Takes path. */
+static char *sem__aliased(const Sem *self, char *path) {
+  for (size_t i = 0; path && i < self->naliases; i++) {
+    size_t n = strlen(self->aliases[i].from);
+    if (strncmp(path, self->aliases[i].from, n) || (path[n] && path[n] != '.')) continue;
+    StrBuf b = {0};
+    strbuf_printf(&b, "%s%s", self->aliases[i].to, path + n);
+    free(path);
+    return strbuf_steal(&b);
+  }
+  return path;
+}
+
+char *sem_resolve(Sem *self, TSNode expr) { return sem__aliased(self, sem__resolve(self, expr, 0)); }
 
 static char *sem__resolve_callee(Sem *self, TSNode call);
 
@@ -212,7 +227,7 @@ static char *sem__resolve_callee(Sem *self, TSNode call) {
     bool indirect = m && (!strcmp(m, "call") || !strcmp(m, "apply")); /* fs.readFileSync.call(fs, p) */
     free(m);
     if (indirect) fn = node_field(fn, F_object);
-    return sem__resolve(self, fn, 0);
+    return sem__aliased(self, sem__resolve(self, fn, 0));
   }
   if (t == SYM(new_expression)) return sem__resolve(self, node_field(call, F_constructor), 0);
   return sem__resolve(self, call, 0);

@@ -45,10 +45,10 @@ void analyzer_set_limits(Analyzer *self, size_t max_tokens, size_t parse_bytes);
 void analyzer_run(Analyzer *self, const Config *cfg, const char *src, size_t len, DiagList *out, AnalyzeInfo *info);
 
 /* The same for one file of a project: seeds (may be NULL) are the contexts other files give its
- * functions (project.h computes them); summary, when not NULL, receives what other files may know of
- * this one. */
+ * functions, aliases (may be NULL) its imports that other files made Node APIs under other names
+ * (project.h computes both); summary, when not NULL, receives what other files may know of this one. */
 void analyzer_run_project(Analyzer *self, const Config *cfg, const char *src, size_t len, const LlSeeds *seeds,
-                          DiagList *out, AnalyzeInfo *info, LlSummary *summary);
+                          const LlAliases *aliases, DiagList *out, AnalyzeInfo *info, LlSummary *summary);
 
 /* A document kept open (the language server): it owns its last syntax tree, so a change is
  * reparsed incrementally. Describe each text edit with engine_doc_edit before analysing the new

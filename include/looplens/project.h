@@ -16,6 +16,8 @@ typedef struct {
   bool evidence;   /* its calls count (not a test file: tests call anything in any context) */
   LlSummary summary;
   LlSeeds seeds;
+  LlAliases aliases; /* only ever grow: an alias found stays, though the reference it came from then
+                      * resolves to the API and leaves the summary */
 } ProjectFile;
 
 typedef Vec(size_t) ProjectIndices;

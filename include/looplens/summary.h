@@ -10,11 +10,13 @@
 #include "looplens/diag.h"
 #include "looplens/vec.h"
 
-/* An exported name: a function of this file (func_start), or a re-export of `member` of the
+/* An exported name: a function of this file (func_start), an alias of a Node API (alias:
+ * `exports.loader = fs.readFileSync`), or a re-export of `member` of the
  * module `spec` (`export { a as b } from`, `export * from`: star, name NULL). */
 typedef struct {
   char *name;           /* "default" for module.exports = fn / export default */
   int64_t func_start;   /* byte offset of the function node, -1 when not a function of this file */
+  char *alias;          /* what the value resolves to when it is a Node API ("fs.readFileSync"), else NULL */
   char *spec, *member;  /* re-export */
   bool star;
 } LlExport;
@@ -48,6 +50,14 @@ typedef struct LlSeed {
   DiagSteps steps;      /* the call site, then the steps that gave its code its context */
 } LlSeed;
 typedef Vec(LlSeed) LlSeeds;
+
+/* What an import denotes when the exporting file made it an alias of a Node API: references to
+ * `from` ("pkg:./io.loader", as this file's model names it) resolve to `to` ("fs.readFileSync"). */
+typedef struct LlAlias {
+  char *from, *to;
+} LlAlias;
+typedef Vec(LlAlias) LlAliases;
+void ll_aliases_free(LlAliases *self);
 
 void ll_summary_free(LlSummary *self);
 void ll_seeds_free(LlSeeds *self);
