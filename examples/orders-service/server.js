@@ -42,7 +42,7 @@ app.get('/reports/:name', (req, res) => {
   res.type('text/csv').send(csv);
 });
 
-app.listen(config.port, () => {
+app.listen(process.env.PORT || config.port, () => {
   // The listen callback runs once, at start-up: a sync write here is fine.
   fs.writeFileSync(path.join(__dirname, 'server.pid'), String(process.pid));
   console.log(banner);
