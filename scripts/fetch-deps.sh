@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetch pinned npm tarballs, verify their sha512 and unpack each into DEST/<name>/.
 #   scripts/fetch-deps.sh [PINS DEST]   (default: deps/pins.txt third_party — tree-sitter and its
-#   JavaScript grammar; bench/corpus-pins.txt bench/corpus is the benchmark corpus)
+#   JavaScript grammar; deps/tool-pins.txt third_party/tools the tools tests run; bench/corpus-pins.txt
+#   bench/corpus is the benchmark corpus)
 # Idempotent: a verified tarball in the cache is never fetched again, so a second run
 # needs no network.
 set -euo pipefail
