@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetch pinned npm tarballs, verify their sha512 and unpack each into DEST/<name>/.
 #   scripts/fetch-deps.sh [PINS DEST]   (default: deps/pins.txt third_party — tree-sitter and its
-#   JavaScript grammar; bench/corpus-pins.txt bench/corpus is the benchmark corpus;
-#   bench/realworld/pins.txt bench/realworld/packages the hand-judged precision corpus)
+#   JavaScript grammar; deps/tool-pins.txt third_party/tools the tools tests run; bench/corpus-pins.txt
+#   bench/corpus is the benchmark corpus; bench/realworld/pins.txt bench/realworld/packages the
+#   hand-judged precision corpus)
 # Idempotent: a verified tarball in the cache is never fetched again, so a second run
 # needs no network.
 set -euo pipefail

@@ -26,11 +26,13 @@ typedef struct {
 
 typedef struct {
   bool color, frames;
-  const char *cwd;
+  const char *cwd; /* the working folder, absolute; NULL when unknown */
 } OutputOptions;
 
 void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, const OutputOptions *opt);
 void check_output_json(FILE *out, const FileResult *files, size_t n);
+/* One notice as a `path:line:col: level: message` line, escaped for a terminal. */
+void check_output_notice(FILE *err, const FileResult *f, const Notice *no);
 const char *notice_kind_name(NoticeKind k);
 
 #endif

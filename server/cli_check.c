@@ -2,6 +2,7 @@
  * exit status (0 clean, 1 findings at or above --fail-on, 2 usage/config/IO errors). */
 #include "check.h"
 #include "cli.h"
+#include "out.h"
 #include "looplens/config.h"
 #include "looplens/engine.h"
 #include "looplens/fileio.h"
@@ -21,7 +22,7 @@
 
 static const char check__usage[] =
     "usage: looplens check [options] [PATH...]   (no PATH: the current folder)\n"
-    "  --format text|json       output format (default text)\n"
+    "  --format FORMAT          text (default), json, sarif, github, gitlab or checkstyle\n"
     "  --config FILE            use this .looplens.json instead of searching upward from each file\n"
     "  --rules-dir DIR          also load the rule pack in DIR (repeatable)\n"
     "  --fail-on info|warning|error  lowest severity that makes the exit status 1 (default warning)\n"
@@ -33,7 +34,8 @@ static const char check__usage[] =
     "  --no-project             each file on its own: no contexts from other files (faster)\n"
     "  --color auto|always|never\n"
     "Directories are searched for .js .mjs .cjs .jsx files, skipping node_modules and, inside a git\n"
-    "work tree, whatever git ignores. Columns are 1-based byte offsets in the line.\n";
+    "work tree, whatever git ignores. Columns are 1-based: byte offsets in the line in text and json,\n"
+    "UTF-16 code units in sarif, github and checkstyle.\n";
 
 typedef struct {
   const char *format, *config_path, *color;
@@ -200,8 +202,8 @@ static int check__parse(int argc, char **argv, CheckOptions *o) {
     fputs(check__usage, stderr);
     return 2;
   }
-  if (strcmp(o->format, "text") && strcmp(o->format, "json")) {
-    fprintf(stderr, "looplens check: unknown format '%s' (text, json)\n", o->format);
+  if (!out_format_find(o->format)) {
+    fprintf(stderr, "looplens check: unknown format '%s' (%s)\n", o->format, out_format_names());
     return 2;
   }
   if (strcmp(o->color, "auto") && strcmp(o->color, "always") && strcmp(o->color, "never")) {
@@ -446,8 +448,10 @@ int cli_check(int argc, char **argv) {
   for (size_t i = 0; i < report.len; i++) all[i] = &report.items[i], all_cfg[i] = report_cfg.items[i];
   for (size_t i = 0; i < context.len; i++) all[report.len + i] = &context.items[i], all_cfg[report.len + i] = context_cfg.items[i];
   bool tty = isatty(1);
+  const OutFormat *format = out_format_find(o.format);
   Work w = {.engine = engine, .files = all, .configs = all_cfg, .project = project, .n = n, .max_size = o.max_size,
-            .max_tokens = o.max_tokens, .keep_source = tty && strcmp(o.format, "json")};
+            .max_tokens = o.max_tokens,
+            .keep_source = format->source == OUT_SOURCE_ALWAYS || (tty && format->source == OUT_SOURCE_ON_TERMINAL)};
   atomic_init(&w.next, 0);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   check__analyse(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1), o.no_project);
@@ -456,10 +460,13 @@ int cli_check(int argc, char **argv) {
   /* the files that hold only a notice go after the checked ones, in the order they were met */
   for (size_t i = 0; i < unchecked.len; i++) vec_push(&report, unchecked.items[i]);
   vec_free(&unchecked);
+  char here[PATH_MAX];
   OutputOptions oo = {.color = !strcmp(o.color, "always") || (!strcmp(o.color, "auto") && tty && !getenv("NO_COLOR")),
-                      .frames = tty};
-  if (!strcmp(o.format, "json")) check_output_json(stdout, report.items, report.len);
-  else check_output_text(stdout, stderr, report.items, report.len, &oo);
+                      .frames = tty, .cwd = getcwd(here, sizeof here)};
+  if (format->write(&(CheckOutput){stdout, stderr, report.items, report.len, rules, &oo}) < 0) {
+    fprintf(stderr, "looplens check: out of memory writing the %s output\n", format->name);
+    status = 2;
+  }
   for (size_t i = 0; i < report.len; i++) {
     for (size_t k = 0; k < report.items[i].diags.len; k++)
       if (report.items[i].diags.items[k].severity >= o.fail_on && status == 0) status = 1;

@@ -48,6 +48,15 @@ static const char *output__notice_level(NoticeKind k) {
   return k == NOTE_IO || k == NOTE_CONFIG ? "error" : "note";
 }
 
+void check_output_notice(FILE *err, const FileResult *f, const Notice *no) {
+  TermSafe ts = {0};
+  const char *path = termsafe_str(&ts, f->path), *msg = termsafe_str(&ts, no->message);
+  const char *level = output__notice_level(no->kind);
+  if (no->line) fprintf(err, "%s:%u:%u: %s: %s\n", path, no->line, no->column, level, msg);
+  else fprintf(err, "%s: %s: %s\n", path, level, msg);
+  termsafe_free(&ts);
+}
+
 void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, const OutputOptions *opt) {
   int counts[4] = {0};
   size_t with = 0;
@@ -55,12 +64,7 @@ void check_output_text(FILE *out, FILE *err, const FileResult *files, size_t n, 
   for (size_t i = 0; i < n; i++) {
     const FileResult *f = &files[i];
     const char *path = termsafe_str(&ts, f->path);
-    for (size_t k = 0; k < f->notices.len; k++) {
-      const Notice *no = &f->notices.items[k];
-      const char *msg = termsafe_str(&ts, no->message), *level = output__notice_level(no->kind);
-      if (no->line) fprintf(err, "%s:%u:%u: %s: %s\n", path, no->line, no->column, level, msg);
-      else fprintf(err, "%s: %s: %s\n", path, level, msg);
-    }
+    for (size_t k = 0; k < f->notices.len; k++) check_output_notice(err, f, &f->notices.items[k]);
     if (f->diags.len) with++;
     for (size_t k = 0; k < f->diags.len; k++) {
       const Diag *d = &f->diags.items[k];

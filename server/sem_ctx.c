@@ -150,6 +150,22 @@ void sem__exports_resolve(Sem *self) {
  * later, while the server may be serving (setTimeout, .then, .once) — hot, but only recurring when
  * registered from recurring code. */
 
+/* Source text for a message, on one line: `app\n  .get` is `app.get`; other runs of white space
+ * become one space. In place; returns s. */
+static char *ctx__one_line(char *s) {
+  char *w = s;
+  for (const char *r = s; *r;) {
+    if (!strchr(" \t\r\n\f\v", *r)) {
+      *w++ = *r++;
+      continue;
+    }
+    while (*r && strchr(" \t\r\n\f\v", *r)) r++;
+    if (w > s && w[-1] != '.' && *r && *r != '.') *w++ = ' ';
+  }
+  *w = '\0';
+  return s;
+}
+
 SemRegKind sem__registration(Sem *self, TSNode call, StrBuf *why) {
   if (node_is(call, S_new_expression)) return SEM_REG_INHERIT; /* new Promise(executor) runs it now */
   TSNode fn = node_field(call, F_function);
@@ -157,7 +173,7 @@ SemRegKind sem__registration(Sem *self, TSNode call, StrBuf *why) {
   SemRegKind kind = SEM_REG_INHERIT;
   char *path = sem_resolve(self, fn);
   char *method = sem__member_name(self, fn);
-  char *callee = sem_node_text(self, fn);
+  char *callee = ctx__one_line(sem_node_text(self, fn));
   if (strlen(callee) > 40) strcpy(callee + 37, "...");
   uint32_t line = sem__line(call);
   static const char *const timers[] = {"setTimeout", "setInterval", "setImmediate", NULL};
