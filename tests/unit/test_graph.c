@@ -2,6 +2,7 @@
  * for every pair of functions and depths 0..5, on the files named on the command line and on
  * generated files of functions calling each other at random (repeated calls, cycles, chains).
  * usage: test_graph FILE... */
+#include "source_files.h"
 #include "sem_private.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,31 +73,8 @@ static void generated(unsigned seed, int n) {
   free(src);
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-  if (s) s[n] = '\0';
-  fclose(f);
-  *len = (size_t)n;
-  return s;
-}
-
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    size_t len;
-    char *src = slurp(argv[i], &len);
-    if (!src) {
-      fprintf(stderr, "cannot read %s\n", argv[i]);
-      return 1;
-    }
-    check_source(argv[i], src, len);
-    free(src);
-  }
+  if (unit_check_files(argc, argv, check_source)) return 1;
   for (unsigned seed = 1; seed <= 12; seed++) generated(seed, 8 + (int)seed * 3);
   printf("%d questions checked, %d wrong\n", checked, failures);
   return failures ? 1 : 0;

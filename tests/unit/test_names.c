@@ -4,6 +4,7 @@
  * (nested functions and blocks redeclaring the same few names, as minified code does). And
  * sem_func_at answers at every byte what climbing from the last function started answers.
  * usage: test_names FILE... */
+#include "source_files.h"
 #include "sem.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,31 +108,8 @@ static void generated(int seed, int count, int depth) {
   free(src);
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-  if (s) s[n] = '\0';
-  fclose(f);
-  *len = (size_t)n;
-  return s;
-}
-
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    size_t len;
-    char *src = slurp(argv[i], &len);
-    if (!src) {
-      fprintf(stderr, "cannot read %s\n", argv[i]);
-      return 1;
-    }
-    check_source(argv[i], src, len);
-    free(src);
-  }
+  if (unit_check_files(argc, argv, check_source)) return 1;
   for (int seed = 1; seed <= 6; seed++) generated(seed, 12, 1 + seed % 4);
   printf("%d lookups checked, %d differ\n", checked, failures);
   return failures ? 1 : 0;

@@ -3,6 +3,7 @@
  * test keeping it off the main thread), asked in tree order, in reverse, and at random; on the
  * files named on the command line and on broken and deeply nested sources.
  * usage: test_path FILE... */
+#include "source_files.h"
 #include "sem.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,31 +89,8 @@ static void check_source(const char *label, const char *src, size_t len) {
   ts_parser_delete(p);
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) n = 0;
-  if (s) s[n] = '\0';
-  fclose(f);
-  *len = (size_t)n;
-  return s;
-}
-
 int main(int argc, char **argv) {
-  for (int i = 1; i < argc; i++) {
-    size_t len;
-    char *src = slurp(argv[i], &len);
-    if (!src) {
-      fprintf(stderr, "cannot read %s\n", argv[i]);
-      return 1;
-    }
-    check_source(argv[i], src, len);
-    free(src);
-  }
+  if (unit_check_files(argc, argv, check_source)) return 1;
   static const char *const broken[] = {
       "function f( { if (x) { g(; } ", "a.b(c, d e).f(", "const = ;", "`${a`", "x => { y(z) ", "if (a) b(); else",
       "/* c */ f(1) // d\n(g)\n", "class A { m() { return this.x } ", "",
