@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char check__usage[] =
@@ -369,7 +370,13 @@ static void check__analyse(Work *w, int jobs, bool no_project) {
     check__run_pool(w, jobs);
     changed.len = 0;
     if (no_project) break;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     project_seed(w->project, &changed);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (getenv("LOOPLENS_PROJECT_TRACE"))
+      fprintf(stderr, "project round %d: seeds computed in %.1f ms\n", round + 1,
+              (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     if (getenv("LOOPLENS_PROJECT_TRACE")) check__trace(w->project, round, &changed);
     for (size_t k = 0; k < changed.len; k++) {
       check__result_clear(w->files[changed.items[k]]);

@@ -2,6 +2,7 @@
 #include "looplens/project.h"
 #include "looplens/strbuf.h"
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ void project_free(Project *self) {
   }
   vec_free(&self->files);
   vec_free(&self->by_path);
+  for (size_t i = 0; i < self->resolved_cap; i++) free(self->resolved[i].key);
+  free(self->resolved);
   free(self);
 }
 
@@ -124,7 +127,7 @@ char *project_root_of(const char *path) {
 
 /* Node's resolution of a relative specifier from the folder `dir`: the file itself, with .js .cjs
  * .mjs added, or the folder's index file. Returns the project's index of the file, or -1. */
-static long project__resolve_spec(const Project *self, const char *dir, const char *spec) {
+static long project__resolve_disk(const Project *self, const char *dir, const char *spec) {
   static const char *const tails[] = {"", ".js", ".cjs", ".mjs", "/index.js", "/index.cjs", "/index.mjs", NULL};
   for (const char *const *t = tails; *t; t++) {
     char path[PATH_MAX + 32], real[PATH_MAX];
@@ -137,6 +140,41 @@ static long project__resolve_spec(const Project *self, const char *dir, const ch
   return -1;
 }
 
+static uint64_t project__hash(const char *s) {
+  uint64_t h = 1469598103934665603u; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+
+/* project__resolve_disk, remembered: the answers cannot change while the project is checked. */
+static long project__resolve_spec(Project *self, const char *dir, const char *spec) {
+  if (self->resolved_len * 2 >= self->resolved_cap) { /* grow and rehash */
+    size_t cap = self->resolved_cap ? self->resolved_cap * 2 : 1024;
+    ProjectResolved *t = calloc(cap, sizeof *t);
+    if (!t) abort();
+    for (size_t i = 0; i < self->resolved_cap; i++) {
+      if (!self->resolved[i].key) continue;
+      size_t j = project__hash(self->resolved[i].key) & (cap - 1);
+      while (t[j].key) j = (j + 1) & (cap - 1);
+      t[j] = self->resolved[i];
+    }
+    free(self->resolved);
+    self->resolved = t, self->resolved_cap = cap;
+  }
+  StrBuf k = {0};
+  strbuf_printf(&k, "%s\n%s", dir, spec);
+  size_t j = project__hash(k.s) & (self->resolved_cap - 1);
+  for (; self->resolved[j].key; j = (j + 1) & (self->resolved_cap - 1))
+    if (!strcmp(self->resolved[j].key, k.s)) {
+      strbuf_free(&k);
+      return self->resolved[j].file;
+    }
+  long f = project__resolve_disk(self, dir, spec);
+  self->resolved[j] = (ProjectResolved){strbuf_steal(&k), f};
+  self->resolved_len++;
+  return f;
+}
+
 static char *project__dir(const char *file) {
   const char *slash = strrchr(file, '/');
   return slash ? ll_strndup(file, slash == file ? 1 : (size_t)(slash - file)) : ll_strdup(".");
@@ -145,7 +183,7 @@ static char *project__dir(const char *file) {
 typedef struct { long file; int64_t func_start; const char *alias; } ProjectTarget;
 
 /* The function `member` names among the exports of file f, through re-exports. */
-static ProjectTarget project__export(const Project *self, long f, const char *member, int hops) {
+static ProjectTarget project__export(Project *self, long f, const char *member, int hops) {
   ProjectTarget none = {-1, -1, NULL};
   if (f < 0 || hops > PROJECT_MAX_HOPS) return none;
   const LlSummary *s = &self->files.items[f].summary;
@@ -185,7 +223,7 @@ static char *project__export_name(const char *members, bool instance, bool facto
 
 /* "./lib/templates.renderPage" from file f: the longest specifier that resolves to a project file,
  * then the export the members after it name ("default" when the module itself is called). */
-static ProjectTarget project__target(const Project *self, long f, const char *target) {
+static ProjectTarget project__target(Project *self, long f, const char *target) {
   ProjectTarget none = {-1, -1, NULL};
   bool instance = !strncmp(target, "new:", 4);
   if (instance) target += 4;

@@ -22,9 +22,13 @@ typedef struct {
 
 typedef Vec(size_t) ProjectIndices;
 
+typedef struct { char *key; long file; } ProjectResolved; /* "dir\nspec" → file index or -1 */
+
 typedef struct Project {
   Vec(ProjectFile) files;
   ProjectIndices by_path; /* indices sorted by path, for lookup */
+  ProjectResolved *resolved; /* open addressing: every round asks the same questions of the disk */
+  size_t resolved_cap, resolved_len;
 } Project;
 
 Project *project_new(void);
