@@ -24,7 +24,7 @@ CASES = [('mutual-calls', 1000), ('regex-sites', 300), ('deep-blocks', 1000), ('
 
 ORDINARY = """const fs = require('fs');
 const app = require('express')();
-app.get('/', (req, res) => res.send(fs.readFileSync('/etc/motd')));
+app.get('/', (req, res) => res.send(fs.readFileSync('motd.txt')));
 """
 
 
