@@ -110,6 +110,13 @@ def deep_blocks(n):
     return src, {'microtask-recursion': n, 'microtask-in-unbounded-loop': n}
 
 
+def async_self_calls(n):
+    """An async function awaiting only settled values and calling itself n times (each call once
+    counted every await of the function again)."""
+    src = 'async function f() {\n' + ''.join('  await null;\n  f();\n' for _ in range(n)) + '}\n'
+    return src, {'microtask-recursion': n}
+
+
 def same_callee(n):
     """n functions, each calling the same function (and that one calling process.nextTick on
     something)."""
@@ -130,5 +137,6 @@ GENERATORS = {
     'regex-sites': (regex_sites, 'call sites', [50, 100, 200, 400]),
     'deep-functions': (deep_functions, 'levels', [1000, 2000, 4000, 8000]),
     'deep-blocks': (deep_blocks, 'levels', [1000, 2000, 4000, 8000]),
+    'async-self-calls': (async_self_calls, 'self-calls', [2500, 5000, 10000, 20000]),
     'same-callee': (same_callee, 'callers', [2500, 5000, 10000, 20000]),
 }

@@ -2,6 +2,7 @@
 """How `looplens check` time grows with the size of adversarial inputs (figures only, never pass/fail).
 
     python3 bench/scaling.py [LOOPLENS] [--runs N] [--only NAME,...] [--scale F] [--timeout S]
+                             [--sizes NAME=N,N,...]
 
 For each generator of bench/adversarial.py (mutual calls, minified (e,t,n) functions, handler-shaped
 code, one complex regex at many call sites, deep nesting, many calls to one function) it times
@@ -10,7 +11,8 @@ prints the median time per size and the fitted exponent: the slope of log(time) 
 fitted per run, median over the runs. 1 is linear, 2 quadratic; below 1 means a fixed cost (the
 regex analysed once) dominates. Time is wall time minus the process start floor (an empty file,
 median of the runs). A size whose run exceeds --timeout (default 60 s) stops that generator.
---scale multiplies every size (e.g. 0.5 on a slow machine)."""
+--scale multiplies every size (e.g. 0.5 on a slow machine); --sizes (repeatable) sets one generator's
+sizes, e.g. to fit an older build's exponent where the default sizes take minutes."""
 import argparse
 import math
 import os
@@ -43,9 +45,9 @@ def slope(xs, ys):
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / den if den else float('nan')
 
 
-def bench_one(looplens, name, runs, scale, timeout, floor, tmp):
-    gen, unit, sizes = adversarial.GENERATORS[name]
-    sizes = [max(1, int(s * scale)) for s in sizes]
+def bench_one(looplens, name, runs, scale, timeout, floor, tmp, sizes=None):
+    gen, unit, default = adversarial.GENERATORS[name]
+    sizes = [max(1, int(s * scale)) for s in sizes or default]
     files = []
     for n in sizes:
         src, _ = gen(n)
@@ -89,9 +91,17 @@ def main():
     ap.add_argument('--only', default=','.join(adversarial.GENERATORS))
     ap.add_argument('--scale', type=float, default=1.0)
     ap.add_argument('--timeout', type=float, default=60.0)
+    ap.add_argument('--sizes', action='append', default=[], metavar='NAME=N,N,...')
     a = ap.parse_args()
+    sizes = {}
+    for spec in a.sizes:
+        name, _, ns = spec.partition('=')
+        try:
+            sizes[name] = [int(n) for n in ns.split(',') if n]
+        except ValueError:
+            ap.error(f'--sizes {spec}: expected NAME=N,N,...')
     names = [n for n in a.only.split(',') if n]
-    for n in names:
+    for n in names + list(sizes):
         if n not in adversarial.GENERATORS:
             ap.error(f'unknown generator {n}; one of {", ".join(adversarial.GENERATORS)}')
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +111,7 @@ def main():
         print(f'looplens check --format json FILE; {a.runs} runs; times minus the start floor '
               f'({floor * 1000:.1f} ms); load {os.getloadavg()[0]:.2f}')
         for n in names:
-            bench_one(a.looplens, n, a.runs, a.scale, a.timeout, floor, tmp)
+            bench_one(a.looplens, n, a.runs, a.scale, a.timeout, floor, tmp, sizes.get(n))
 
 
 if __name__ == '__main__':

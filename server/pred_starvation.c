@@ -69,18 +69,14 @@ bool pred_reschedules_self(const Pred *p, Match *m) {
 }
 
 /* Counts the awaits under n (not in nested functions); *settled_all false if one may wait on I/O. */
-static int starve__awaits(Sem *sem, TSNode n, TSNode self_call, bool *settled_all) {
+static int starve__awaits(Sem *sem, TSNode n, bool *settled_all) {
   int count = 0;
   TSTreeCursor cur = ts_tree_cursor_new(n);
   for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok;) {
     TSNode c = ts_tree_cursor_current_node(&cur);
     if (node_is(c, S_await_expression)) {
-      TSNode v = ts_node_named_child(c, 0);
-      bool is_self = !ts_node_is_null(self_call) && !ts_node_is_null(v) && ts_node_eq(v, self_call);
-      if (!is_self) { /* `await f()` on the recursive call itself is the chain, not a boundary */
-        count++;
-        if (!sem_await_settled(sem, c)) *settled_all = false;
-      }
+      count++;
+      if (!sem_await_settled(sem, c)) *settled_all = false;
     }
     if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
     while (!ts_tree_cursor_goto_next_sibling(&cur)) {
@@ -104,8 +100,16 @@ bool pred_async_self_chain(const Pred *p, Match *m) {
   int g = (int)(around - m->sem->funcs.items); /* a whole-file model: the function is its own */
   int t = sem_func_of(m->sem, node_field(call, F_function));
   if (t < 0 || !sem__reaches(m->sem, t, g, 3)) return false;
-  bool settled = true;
-  if (starve__awaits(m->sem, m->sem->funcs.items[g].node, call, &settled) == 0 || !settled) return false;
+  /* its awaits, but `await f()` on the recursive call itself is the chain, not a boundary */
+  uint32_t awaits, waiting;
+  sem_awaits(m->sem, g, &awaits, &waiting);
+  size_t k;
+  const TSNode *up = sem_ancestors(m->sem, call, &k);
+  TSNode aw = k ? up[k - 1] : (TSNode){0};
+  if (!ts_node_is_null(aw) && node_is(aw, S_await_expression) && ts_node_eq(ts_node_named_child(aw, 0), call) &&
+      sem_func_at(m->sem, ts_node_start_byte(aw)) == g)
+    awaits--, waiting -= !sem_await_settled(m->sem, aw);
+  if (awaits == 0 || waiting) return false;
   bool cond = starve__conditional(m->sem, call, g);
   m->demote = cond;
   StrBuf b = {0};
@@ -175,7 +179,7 @@ bool pred_async_spin_loop(const Pred *p, Match *m) {
   const SemFunc *around = sem_func_around(m->sem, ts_node_start_byte(loop));
   if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false;
   bool settled = true;
-  int n = starve__awaits(m->sem, node_field(loop, F_body), (TSNode){0}, &settled);
+  int n = starve__awaits(m->sem, node_field(loop, F_body), &settled);
   if (n == 0 || !settled) return false;
   bool exits = sem_contains(node_field(loop, F_body), S_break_statement, S_return_statement);
   m->demote = exits;

@@ -466,7 +466,7 @@ void sem_free(Sem *self) {
   vec_free(&self->funcs);
   vec_free(&self->owned);
   vec_free(&self->func_segs);
-  free(self->early_return);
+  free(self->bodies);
   vec_free(&self->decls);
   sem__names_free(self);
   sem__graph_free(self);
@@ -499,28 +499,6 @@ int sem_func_at(const Sem *self, uint32_t byte) {
     else hi = mid;
   }
   return lo ? self->func_segs.items[lo - 1].func : -1;
-}
-
-uint32_t sem_early_return(Sem *self, int g) {
-  if (!self->early_return) {
-    self->early_return = calloc(self->funcs.len + 1, sizeof *self->early_return);
-    if (!self->early_return) abort();
-  }
-  uint32_t *memo = &self->early_return[g];
-  if (*memo) return *memo == UINT32_MAX ? UINT32_MAX : *memo - 1;
-  *memo = UINT32_MAX;
-  TSNode body = node_field(self->funcs.items[g].node, F_body);
-  if (ts_node_is_null(body) || !node_is(body, S_statement_block)) return UINT32_MAX;
-  TSTreeCursor cur = ts_tree_cursor_new(body);
-  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok; ok = ts_tree_cursor_goto_next_sibling(&cur)) {
-    TSNode s = ts_tree_cursor_current_node(&cur);
-    if (ts_node_is_named(s) && node_is(s, S_if_statement) && sem_contains(s, S_return_statement, S_return_statement)) {
-      *memo = ts_node_start_byte(s) + 1;
-      break;
-    }
-  }
-  ts_tree_cursor_delete(&cur);
-  return *memo == UINT32_MAX ? UINT32_MAX : *memo - 1;
 }
 
 const SemFunc *sem_func_around(const Sem *self, uint32_t byte) {

@@ -118,7 +118,7 @@ typedef struct Sem {
   TSNodeVec path, slow;
   SemPathFactVec facts, slow_facts;
   const SemPathFact *last_facts;
-  uint32_t *early_return;      /* per function, for sem_early_return: 0 not yet, UINT32_MAX none, else start + 1 */
+  struct SemBody *bodies;      /* per function, what sem_body.c found in its own code */
 } Sem;
 
 /* Builds the model. extra_registrars: NULL-terminated list of extra method names (or dotted

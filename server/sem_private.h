@@ -32,9 +32,14 @@ void sem__owned_build(Sem *self);
 size_t sem__owned_first(const Sem *self, int owner);
 /* Is a node of type sym or also under n, not looking into nested functions? */
 bool sem_contains(TSNode n, SymId sym, SymId also);
-/* Where the first `if` statement of function g's body that holds a return begins (an early exit,
- * as drain loops have); UINT32_MAX when there is none or the body is an expression. Memoised. */
+/* Facts about a function's own code (sem_body.c), found once per function: predicates ask them at
+ * every call inside it. Where the first `if` statement of function g's body that holds a return
+ * begins (an early exit, as drain loops have); UINT32_MAX when there is none or the body is an
+ * expression. */
 uint32_t sem_early_return(Sem *self, int g);
+/* The awaits in function g, not in nested functions: how many, and how many may wait on I/O (not
+ * sem_await_settled). */
+void sem_awaits(Sem *self, int g, uint32_t *count, uint32_t *waiting);
 
 /* What calls a function passed as an argument to `call`: SEM_REG_HOT again and again (a route, a
  * listener, an interval), SEM_REG_HOT_ONCE once, later (setTimeout, .then, .once), SEM_REG_INHERIT

@@ -5,8 +5,8 @@ usage: check_adversarial.py LOOPLENS BENCH_DIR [--timeout S]
 
 Writes each generator of bench/adversarial.py at a size that used to take minutes (before: 1,000
 mutual calls >170 s, 300 call sites of one complex regex 55 s, 1,000 nested blocks 94 s, 2,500
-routes adding listeners 31 s; a 1 MB minified file, 6,000 containers and 10,000 suppressed
-findings tens of seconds under the sanitizers), next to an ordinary file, and checks them in one
+routes adding listeners 31 s; a 1 MB minified file, 6,000 containers, 10,000 suppressed findings
+and an async function calling itself 5,000 times tens of seconds under the sanitizers), next to an ordinary file, and checks them in one
 `looplens check --format json` run that must end within --timeout (default 60 s; the sanitizer
 build passes more). Then every file must have exactly its expected findings: the ordinary one
 too, so that one slow file cannot lose the others' results, and no notice (skipped, I/O error)
@@ -20,11 +20,11 @@ import tempfile
 import time
 
 CASES = [('mutual-calls', 1000), ('regex-sites', 300), ('deep-blocks', 1000), ('listeners', 2500),
-         ('minified-etn', 17000), ('containers', 6000), ('suppressed', 10000)]
+         ('minified-etn', 17000), ('containers', 6000), ('suppressed', 10000), ('async-self-calls', 5000)]
 
 ORDINARY = """const fs = require('fs');
 const app = require('express')();
-app.get('/', (req, res) => res.send(fs.readFileSync('/etc/motd')));
+app.get('/', (req, res) => res.send(fs.readFileSync('motd.txt')));
 """
 
 

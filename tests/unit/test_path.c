@@ -74,12 +74,12 @@ static void check_source(const char *label, const char *src, size_t len) {
     down = false;
   }
   ts_tree_cursor_delete(&cur);
-  size_t step = all.len / 600 + 1; /* some two thousand nodes a file keep it quick under ASan */
+  size_t step = all.len / 300 + 1; /* about a thousand nodes a file keep it quick under ASan */
   for (size_t i = 0; i < all.len; i += step) check_node(sem, label, all.items[i]);
   for (size_t i = all.len; i-- > 0;)
     if (i % step == 0) check_node(sem, label, all.items[i]);
   unsigned r = 7;
-  for (size_t i = 0; i < 600 && all.len; i++) {
+  for (size_t i = 0; i < 300 && all.len; i++) {
     r = r * 1103515245u + 12345u;
     check_node(sem, label, all.items[(r >> 8) % all.len]);
   }
