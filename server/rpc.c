@@ -340,7 +340,7 @@ static int rpc_reader__step_peek(RpcReader *self, RpcError *error) {
   if (error) {
     error->kind = RPC_ERROR_LENGTH_TOO_LARGE;
     error->offset = self->block_start;
-    error->peek = self->buf + self->pos;
+    error->peek = peek ? self->buf + self->pos : NULL; /* the next header may start at the body's first byte */
     error->peek_len = peek;
     snprintf(error->text, sizeof error->text,
              "Content-Length %llu exceeds the limit of %zu bytes; message refused",

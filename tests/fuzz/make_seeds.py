@@ -28,3 +28,5 @@ msgs = [b'Content-Length: %d\r\n\r\n%s' % (len(body), body),
         b'Content-Type: x\r\nContent-Length: 2\r\n\r\n[]']
 for i, m in enumerate(msgs):
     open(os.path.join(out, 'rpc', f'{i}.bin'), 'wb').write(m)
+for f in glob.glob(f'{root}/tests/fuzz/seeds/rpc/*'):  # inputs that once failed
+    shutil.copy(f, os.path.join(out, 'rpc'))
