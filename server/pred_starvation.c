@@ -69,27 +69,6 @@ bool pred_reschedules_self(const Pred *p, Match *m) {
 }
 
 /* Counts the awaits under n (not in nested functions); *settled_all false if one may wait on I/O. */
-static int starve__awaits(Sem *sem, TSNode n, bool *settled_all) {
-  int count = 0;
-  TSTreeCursor cur = ts_tree_cursor_new(n);
-  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok;) {
-    TSNode c = ts_tree_cursor_current_node(&cur);
-    if (node_is(c, S_await_expression)) {
-      count++;
-      if (!sem_await_settled(sem, c)) *settled_all = false;
-    }
-    if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
-        ok = false;
-        break;
-      }
-    }
-  }
-  ts_tree_cursor_delete(&cur);
-  return count;
-}
-
 /* #async-self-chain? @call: inside an async function whose awaits are all already settled, a call
  * that leads back to the same function: each round trip is microtasks only. */
 bool pred_async_self_chain(const Pred *p, Match *m) {
@@ -178,9 +157,9 @@ bool pred_async_spin_loop(const Pred *p, Match *m) {
   if (ts_node_is_null(loop) || !starve__infinite(m->sem, loop)) return false;
   const SemFunc *around = sem_func_around(m->sem, ts_node_start_byte(loop));
   if (!around || !around->is_async || sem_region_refuse(m->sem, p->name)) return false;
-  bool settled = true;
-  int n = starve__awaits(m->sem, node_field(loop, F_body), &settled);
-  if (n == 0 || !settled) return false;
+  uint32_t n, waiting;
+  sem_count_awaits(m->sem, node_field(loop, F_body), &n, &waiting);
+  if (n == 0 || waiting) return false;
   bool exits = sem_contains(node_field(loop, F_body), S_break_statement, S_return_statement);
   m->demote = exits;
   m->anchor = ts_node_child(loop, 0); /* the `while` / `for` / `do` keyword: one line, not the whole loop */

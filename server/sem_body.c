@@ -37,24 +37,28 @@ uint32_t sem_early_return(Sem *self, int g) {
   return b->early_return;
 }
 
+void sem_count_awaits(Sem *self, TSNode n, uint32_t *count, uint32_t *waiting) {
+  *count = *waiting = 0;
+  TSTreeCursor cur = ts_tree_cursor_new(n);
+  for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok;) {
+    TSNode c = ts_tree_cursor_current_node(&cur);
+    if (node_is(c, S_await_expression)) ++*count, *waiting += !sem_await_settled(self, c);
+    if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
+        ok = false;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+}
+
 void sem_awaits(Sem *self, int g, uint32_t *count, uint32_t *waiting) {
   struct SemBody *b = body__get(self, g);
   if (!b->known_awaits) {
     b->known_awaits = true;
-    TSNode n = self->funcs.items[g].node;
-    TSTreeCursor cur = ts_tree_cursor_new(n);
-    for (bool ok = ts_tree_cursor_goto_first_child(&cur); ok;) {
-      TSNode c = ts_tree_cursor_current_node(&cur);
-      if (node_is(c, S_await_expression)) b->awaits++, b->waiting += !sem_await_settled(self, c);
-      if (!sem_is_function_node(c) && ts_tree_cursor_goto_first_child(&cur)) continue;
-      while (!ts_tree_cursor_goto_next_sibling(&cur)) {
-        if (!ts_tree_cursor_goto_parent(&cur) || ts_node_eq(ts_tree_cursor_current_node(&cur), n)) {
-          ok = false;
-          break;
-        }
-      }
-    }
-    ts_tree_cursor_delete(&cur);
+    sem_count_awaits(self, self->funcs.items[g].node, &b->awaits, &b->waiting);
   }
   *count = b->awaits, *waiting = b->waiting;
 }

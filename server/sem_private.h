@@ -40,6 +40,8 @@ uint32_t sem_early_return(Sem *self, int g);
 /* The awaits in function g, not in nested functions: how many, and how many may wait on I/O (not
  * sem_await_settled). */
 void sem_awaits(Sem *self, int g, uint32_t *count, uint32_t *waiting);
+/* The same for any subtree n (a loop's body), not remembered. */
+void sem_count_awaits(Sem *self, TSNode n, uint32_t *count, uint32_t *waiting);
 
 /* What calls a function passed as an argument to `call`: SEM_REG_HOT again and again (a route, a
  * listener, an interval), SEM_REG_HOT_ONCE once, later (setTimeout, .then, .once), SEM_REG_INHERIT
