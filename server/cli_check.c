@@ -287,20 +287,18 @@ static const Config *check__governing(const char *file, const Config *fixed, con
   return c;
 }
 
-/* The other files of the projects the named files belong to (the nearest folder above each with
- * package.json or .git, or --project): analysed for their calls and exports, never reported. */
-static void check__context_files(const CheckOptions *o, const ResultVec *report, Project *project, const Config *fixed,
-                                 const RuleSet *rules, ConfigCache *cache, const Config *defaults, ResultVec *context,
-                                 ConfigVec *context_cfg) {
-  StrVec roots = {0};
-  if (o->project_dir) vec_push(&roots, ll_strdup(o->project_dir));
-  for (size_t i = 0; i < report->len && !o->project_dir; i++) {
-    char *root = project_root_of(report->items[i].path);
-    bool known = !root;
-    for (size_t k = 0; root && k < roots.len && !known; k++) known = !strcmp(roots.items[k], root);
-    if (known) free(root);
-    else vec_push(&roots, root);
-  }
+/* Adds root (borrowed, may be NULL) to roots once. */
+static void check__add_root(StrVec *roots, const char *root) {
+  for (size_t k = 0; root && k < roots->len; k++)
+    if (!strcmp(roots->items[k], root)) return;
+  if (root) vec_push(roots, ll_strdup(root));
+}
+
+/* The other files of the projects the named files belong to (roots: the nearest folder above each
+ * with package.json or .git, or --project; taken): analysed for their calls and exports, never
+ * reported. */
+static void check__context_files(StrVec roots, Project *project, const Config *fixed, const RuleSet *rules,
+                                 ConfigCache *cache, const Config *defaults, ResultVec *context, ConfigVec *context_cfg) {
   for (size_t k = 0; k < roots.len; k++) /* a root inside another: the outer one's walk covers it */
     for (size_t j = 0; j < roots.len && roots.items[k]; j++) {
       size_t l = roots.items[j] ? strlen(roots.items[j]) : 0;
@@ -422,6 +420,7 @@ int cli_check(int argc, char **argv) {
   /* configs and ignore globs, decided on this thread before the workers start; a path that could
    * not be searched and a file under a broken config become results that hold only a notice */
   ResultVec unchecked = {0};
+  StrVec roots = {0}; /* the projects of the named files */
   project = project_new();
   for (size_t i = 0; i < files.len; i++) {
     const LlError *bad = NULL;
@@ -437,6 +436,7 @@ int cli_check(int argc, char **argv) {
     if (!c) continue;
     char *root = o.no_project ? NULL : o.project_dir ? realpath(o.project_dir, NULL) : project_root_of(files.items[i]);
     project_add(project, realpath(files.items[i], real) ? real : files.items[i], files.items[i], root);
+    check__add_root(&roots, root); /* found once per file: the context walk uses them */
     free(root);
     vec_push(&report, ((FileResult){.path = ll_strdup(files.items[i])}));
     vec_push(&report_cfg, c);
@@ -447,7 +447,8 @@ int cli_check(int argc, char **argv) {
     vec_push(&unchecked, f);
     status = 2;
   }
-  if (!o.no_project) check__context_files(&o, &report, project, fixed, rules, &cache, defaults, &context, &context_cfg);
+  if (!o.no_project) check__context_files(roots, project, fixed, rules, &cache, defaults, &context, &context_cfg);
+  else vec_free(&roots);
   size_t n = report.len + context.len;
   FileResult **all = calloc(n + 1, sizeof *all);
   const Config **all_cfg = calloc(n + 1, sizeof *all_cfg);

@@ -2,21 +2,13 @@
  * Unit tests for lsp_json: lone surrogate escapes repaired before jansson parses a body, and the
  * peek into a message that cannot be parsed. TAP output, one line per case.
  */
+#include "tap.h"
 #include "lsp.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-static char fail_msg[512];
-
-#define CHECK(cond)                                                                               \
-  do {                                                                                            \
-    if (!(cond)) {                                                                                \
-      snprintf(fail_msg, sizeof fail_msg, "line %d: %s", __LINE__, #cond);                       \
-      return false;                                                                               \
-    }                                                                                             \
-  } while (0)
 
 /* Repairs `in` and compares with `want` (NULL: nothing to repair) and the count. */
 static bool repaired(const char *in, const char *want, size_t want_count) {
@@ -99,11 +91,6 @@ static bool test_peek_only_where_it_belongs(void) {
   return true;
 }
 
-typedef struct {
-  const char *name;
-  bool (*run)(void);
-} TestCase;
-
 static const TestCase cases[] = {
     {"repair: valid text, pairs, NUL and escaped backslashes are left alone", test_repair_leaves_valid_text_alone},
     {"repair: lone high and low surrogates become \\uFFFD (same length)", test_repair_lone_surrogates},
@@ -112,16 +99,4 @@ static const TestCase cases[] = {
     {"peek: only the top-level id/method and params.textDocument.uri", test_peek_only_where_it_belongs},
 };
 
-int main(void) {
-  size_t n = sizeof cases / sizeof *cases;
-  int failed = 0;
-  printf("1..%zu\n", n);
-  for (size_t i = 0; i < n; i++) {
-    fail_msg[0] = '\0';
-    bool ok = cases[i].run();
-    printf("%s %zu - %s%s%s\n", ok ? "ok" : "not ok", i + 1, cases[i].name, ok ? "" : " # ", ok ? "" : fail_msg);
-    fflush(stdout);
-    failed += !ok;
-  }
-  return failed ? 1 : 0;
-}
+int main(void) { return tap_run(cases, sizeof cases / sizeof *cases) ? 1 : 0; }

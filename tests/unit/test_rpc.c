@@ -3,6 +3,7 @@
  * TAP output, one line per case. Events are recorded as a log string ("M(body) E(kind@offset)")
  * so that chunking invariance is a string comparison.
  */
+#include "tap.h"
 #include "looplens/rpc.h"
 
 #include <errno.h>
@@ -18,15 +19,6 @@
 
 /* ---- a tiny TAP harness: one line per case ---- */
 
-static char fail_msg[1024];
-
-#define CHECK(cond)                                                                               \
-  do {                                                                                            \
-    if (!(cond)) {                                                                                \
-      snprintf(fail_msg, sizeof fail_msg, "line %d: %s", __LINE__, #cond);                       \
-      return false;                                                                               \
-    }                                                                                             \
-  } while (0)
 
 #define CHECK_EQ(a, b)                                                                            \
   do {                                                                                            \
@@ -47,11 +39,6 @@ static char fail_msg[1024];
       return false;                                                                               \
     }                                                                                             \
   } while (0)
-
-typedef struct TestCase {
-  const char *name;
-  bool (*run)(void);
-} TestCase;
 
 /* ---- event log ---- */
 

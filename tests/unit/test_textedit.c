@@ -2,6 +2,7 @@
  * Unit tests for textedit: LSP didChange edits, clamping, rejection, TSInputEdit values. TAP output.
  * `test_textedit --bench` prints the cost of an edit on a 5,000-line file instead.
  */
+#include "tap.h"
 #include "looplens/textedit.h"
 
 #include <stdbool.h>
@@ -13,15 +14,6 @@
 
 /* ---- a tiny TAP harness: one line per case ---- */
 
-static char fail_msg[512];
-
-#define CHECK(cond)                                                                               \
-  do {                                                                                            \
-    if (!(cond)) {                                                                                \
-      snprintf(fail_msg, sizeof fail_msg, "line %d: %s", __LINE__, #cond);                       \
-      return false;                                                                               \
-    }                                                                                             \
-  } while (0)
 
 #define CHECK_EQ(a, b)                                                                            \
   do {                                                                                            \
@@ -49,11 +41,6 @@ static char fail_msg[512];
     CHECK_EQ((pt).row, r);                                                                        \
     CHECK_EQ((pt).column, c);                                                                     \
   } while (0)
-
-typedef struct TestCase {
-  const char *name;
-  bool (*run)(void);
-} TestCase;
 
 /* ---- helpers ---- */
 

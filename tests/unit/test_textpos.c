@@ -1,4 +1,5 @@
 /* Unit tests for textpos: line index, LSP positions (UTF-16/8/32), tree-sitter points. TAP output. */
+#include "tap.h"
 #include "looplens/textpos.h"
 
 #include <stdbool.h>
@@ -9,15 +10,6 @@
 
 /* ---- a tiny TAP harness: one line per case ---- */
 
-static char fail_msg[512];
-
-#define CHECK(cond)                                                                               \
-  do {                                                                                            \
-    if (!(cond)) {                                                                                \
-      snprintf(fail_msg, sizeof fail_msg, "line %d: %s", __LINE__, #cond);                       \
-      return false;                                                                               \
-    }                                                                                             \
-  } while (0)
 
 #define CHECK_EQ(a, b)                                                                            \
   do {                                                                                            \
@@ -28,11 +20,6 @@ static char fail_msg[512];
       return false;                                                                               \
     }                                                                                             \
   } while (0)
-
-typedef struct TestCase {
-  const char *name;
-  bool (*run)(void);
-} TestCase;
 
 /* ---- helpers ---- */
 
