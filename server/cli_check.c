@@ -60,6 +60,7 @@ typedef struct {
   FileResult **files;
   const Config **configs;
   Project *project;    /* files[i] is project->files[i]: its seeds in, its summary out */
+  bool alone;          /* --no-project, or one file and no project around it: "no caller in this file" */
   size_t n;
   size_t max_size, max_tokens;
   const size_t *order; /* the files to analyse: largest first, so one big file does not finish last */
@@ -79,7 +80,7 @@ static void check__notice(FileResult *f, NoticeKind k, unsigned line, unsigned c
   vec_push(&f->notices, ((Notice){k, line, col, strbuf_steal(&b)}));
 }
 
-static void check__one(Analyzer *an, const Config *cfg, FileResult *f, ProjectFile *pf, size_t max_size) {
+static void check__one(Analyzer *an, const Config *cfg, FileResult *f, ProjectFile *pf, size_t max_size, bool alone) {
   FileData data;
   LlError err = {0};
   int rc = file_read_limited(f->path, max_size, &data, &err);
@@ -98,7 +99,8 @@ static void check__one(Analyzer *an, const Config *cfg, FileResult *f, ProjectFi
   }
   if (f->len > UINT32_MAX / 2) return check__notice(f, NOTE_SKIPPED, 0, 0, "too large to parse; skipped");
   AnalyzeInfo info;
-  analyzer_run_project(an, cfg, f->src, f->len, &pf->seeds, &pf->aliases, &f->diags, &info, &pf->summary);
+  analyzer_run_project(an, cfg, f->src, f->len, alone ? NULL : &pf->seeds, alone ? NULL : &pf->aliases, &f->diags,
+                       &info, alone ? NULL : &pf->summary);
   if (info.too_many_tokens)
     return check__notice(f, NOTE_SKIPPED, 0, 0, "over %zu tokens, the limit that bounds a parse's memory (--max-tokens); skipped",
                          info.too_many_tokens - 1);
@@ -147,7 +149,7 @@ static void *check__worker(void *arg) {
   analyzer_set_limits(an, w->max_tokens, ENGINE_DEFAULT_PARSE_BYTES);
   for (size_t k; (k = atomic_fetch_add(&w->next, 1)) < w->n_order;) {
     size_t i = w->order[k];
-    check__one(an, w->configs[i], w->files[i], &w->project->files.items[i], w->max_size);
+    check__one(an, w->configs[i], w->files[i], &w->project->files.items[i], w->max_size, w->alone);
     if (!w->keep_source) {
       free(w->files[i]->src);
       w->files[i]->src = NULL;
@@ -319,6 +321,8 @@ static void check__context_files(StrVec roots, Project *project, const Config *f
     roots.items[k] = real;
   }
   project_index(project);
+  char cwd[PATH_MAX];
+  const char *here = getcwd(cwd, sizeof cwd);
   for (size_t i = 0; i < found.len; i++) {
     char real[PATH_MAX];
     const LlError *bad = NULL;
@@ -330,8 +334,11 @@ static void check__context_files(StrVec roots, Project *project, const Config *f
       size_t l = roots.items[k] ? strlen(roots.items[k]) : 0;
       if (l && !strncmp(real, roots.items[k], l) && real[l] == '/' && (!root || l > strlen(root))) root = roots.items[k];
     }
-    project_add(project, real, found.items[i], root);
-    vec_push(context, ((FileResult){.path = ll_strdup(found.items[i])}));
+    const char *name = found.items[i]; /* as the named files are: relative to here when below it */
+    size_t hl = here ? strlen(here) : 0;
+    if (hl > 1 && !strncmp(name, here, hl) && name[hl] == '/') name += hl + 1;
+    project_add(project, real, name, root);
+    vec_push(context, ((FileResult){.path = ll_strdup(name)}));
     vec_push(context_cfg, c);
   }
   project_index(project);
@@ -447,6 +454,7 @@ int cli_check(int argc, char **argv) {
     vec_push(&unchecked, f);
     status = 2;
   }
+  bool rootless = roots.len == 0; /* no package.json/.git above any named file, no --project */
   if (!o.no_project) check__context_files(roots, project, fixed, rules, &cache, defaults, &context, &context_cfg);
   else vec_free(&roots);
   size_t n = report.len + context.len;
@@ -460,6 +468,7 @@ int cli_check(int argc, char **argv) {
   Work w = {.engine = engine, .files = all, .configs = all_cfg, .project = project, .n = n, .max_size = o.max_size,
             .max_tokens = o.max_tokens,
             .keep_source = format->source == OUT_SOURCE_ALWAYS || (tty && format->source == OUT_SOURCE_ON_TERMINAL)};
+  w.alone = o.no_project || (rootless && n == 1);
   atomic_init(&w.next, 0);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   check__analyse(&w, o.jobs ? o.jobs : (int)(cores > 0 ? cores : 1), o.no_project);

@@ -16,7 +16,9 @@ static bool lsp__region_check_env(void) {
 
 int cli_lsp(int argc, char **argv) {
   static const struct option opts[] = {{"rules-dir", required_argument, 0, 'r'}, {"stdio", no_argument, 0, 's'},
-                                       {"max-size", required_argument, 0, 'm'}, {"help", no_argument, 0, 'h'}, {0}};
+                                       {"max-size", required_argument, 0, 'm'}, {"no-project", no_argument, 0, 'n'},
+                                       {"help", no_argument, 0, 'h'}, {0}};
+  bool no_project = false;
   StrVec dirs = {0};
   size_t max_size = CLI_DEFAULT_MAX_SIZE;
   optind = 1;
@@ -24,10 +26,11 @@ int cli_lsp(int argc, char **argv) {
     char *end = NULL;
     if (c == 'r') vec_push(&dirs, optarg);
     else if (c == 's') continue;
+    else if (c == 'n') no_project = true;
     else if (c == 'm' && (max_size = strtoull(optarg, &end, 10)) > 0 && !*end && *optarg != '-') continue;
     else {
       if (c == 'm') fprintf(stderr, "looplens lsp: --max-size needs a positive number of bytes, not '%s'\n", optarg);
-      fputs("usage: looplens lsp [--rules-dir DIR]... [--max-size BYTES]   (LSP 3.17 over stdin/stdout; "
+      fputs("usage: looplens lsp [--rules-dir DIR]... [--max-size BYTES] [--no-project]   (LSP 3.17 over stdin/stdout; "
             "see docs/lsp.md)\n", c == 'h' ? stdout : stderr);
       vec_free(&dirs);
       return c == 'h' ? 0 : 2;
@@ -48,8 +51,13 @@ int cli_lsp(int argc, char **argv) {
   }
   s.analyzer = analyzer_new(s.engine);
   s.defaults = config_default();
+  if (!no_project) s.index = lsp_index_new(s.engine, s.rules, max_size);
   int code = lsp_run(&s, STDIN_FILENO);
+  lsp_index_free(s.index); /* (stops its thread before the engine goes) */
+  s.index = NULL;
   lsp_docs_free(&s);
+  for (size_t i = 0; i < s.folders.len; i++) free(s.folders.items[i]);
+  vec_free(&s.folders);
   for (size_t i = 0; i < s.cancelled.len; i++) json_decref(s.cancelled.items[i]);
   vec_free(&s.cancelled);
   for (size_t i = 0; i < s.hrefs.len; i++) free(s.hrefs.items[i].href);

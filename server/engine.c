@@ -429,6 +429,11 @@ void engine__diags_copy(DiagList *out, const Diag *diags, size_t n, int64_t delt
 
 void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
                       AnalyzeInfo *info) {
+  analyzer_run_doc_project(self, cfg, doc, src, len, NULL, NULL, out, info);
+}
+
+void analyzer_run_doc_project(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
+                              const LlSeeds *seeds, const LlAliases *aliases, DiagList *out, AnalyzeInfo *info) {
   AnalyzeInfo local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
@@ -439,6 +444,9 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
     return;
   }
   if (doc->base_sem && memchr(src, '\r', len) && text_has_lone_cr(src, len)) engine__drop_base(doc); /* engine__parse */
+  /* a region model knows nothing of other files: a document they give contexts is checked whole */
+  bool seeded = (seeds && seeds->len) || (aliases && aliases->len);
+  if (seeded) engine__drop_base(doc);
   if (doc->dirty && doc->base_sem && doc->base_cfg == cfg) {
     double t0 = engine__ms();
     doc->stats.fallback = engine__region(self, cfg, doc, src, len, out, info);
@@ -468,9 +476,9 @@ void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const c
     analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, NULL);
     return;
   }
-  if (!keep) {
+  if (!keep || seeded) {
     engine__drop_base(doc);
-    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, NULL);
+    analyzer__analyse(self, cfg, tree, src, len, out, info, NULL, NULL, &(EngineProject){seeds, aliases, NULL});
     return;
   }
   Sem *sem;

@@ -53,7 +53,12 @@ typedef struct {
   unsigned long last_check; /* when it was last analysed (server tick): the least recent lose their trees */
   Vec(LspDiagText) published; /* the last publish, diagnostic by diagnostic */
   char *uri_json;         /* the uri as a JSON string, made once */
+  long project_file;      /* its file in the index's project, -1 when none (lsp_index.c) */
+  unsigned long seed_gen; /* of the seeds it was last checked with */
+  bool text_changed;      /* edited since its text was last sent to the index */
 } LspDoc;
+
+typedef struct LspIndex LspIndex;
 
 typedef struct {
   char *path;             /* the .looplens.json */
@@ -79,6 +84,10 @@ typedef struct LspServer {
   bool trace;             /* LOOPLENS_LSP_TRACE set: timings on stderr */
   bool region_check;      /* re-check only edited statements (unless LOOPLENS_REGION_CHECK=0) */
   char *root;             /* workspace root folder, may be NULL */
+  Vec(char *) folders;    /* every workspace folder (the root when the client names none) */
+  LspIndex *index;        /* the project view (lsp_index.c); NULL with --no-project */
+  bool progress;          /* the client takes window/workDoneProgress */
+  bool watch_dynamic;     /* the client registers file watchers when asked */
   Vec(LspDoc *) docs;
   Vec(LspConfigEntry) configs;
   Vec(json_t *) cancelled; /* ids of requests cancelled before they were handled */
@@ -153,6 +162,24 @@ void lsp_configs_reset(LspServer *s);
 void lsp_docs_free(LspServer *s);
 char *lsp_uri_to_path(const char *uri);
 char *lsp_path_to_uri(const char *path);
+
+/* The project view (lsp_index.c): summaries of the workspace's files, kept by a worker thread;
+ * seeds and aliases for open documents. The server's index fd is readable when the worker has
+ * answers: lsp_index_collect applies them and marks the documents to check again (stale). */
+LspIndex *lsp_index_new(const Engine *engine, const RuleSet *rules, size_t max_size);
+void lsp_index_free(LspIndex *x);
+int lsp_index_fd(const LspIndex *x);
+void lsp_index_start(LspServer *s, const char *const *folders, size_t n); /* walks them, in the background */
+void lsp_index_collect(LspServer *s);
+void lsp_index_doc_attach(LspServer *s, LspDoc *d);  /* finds (or adds) its file */
+void lsp_index_doc_changed(LspServer *s, LspDoc *d); /* its text changed: summarise it again */
+void lsp_index_doc_closed(LspServer *s, LspDoc *d);  /* the disk's text counts again */
+/* The seeds and aliases to check the document with (borrowed, NULL when none). */
+void lsp_index_seeds(LspServer *s, LspDoc *d, const LlSeeds **seeds, const LlAliases **aliases);
+void lsp_index_disk_changed(LspServer *s, const char *path, bool deleted);
+void lsp_index_configs_changed(LspServer *s);
+/* A file:// URI for a file as messages name it (relative to its workspace folder); NULL if unknown. */
+char *lsp_index_file_uri(const LspServer *s, const char *name);
 
 /* Features (lsp_features.c). */
 json_t *lsp_position(const LspDoc *d, TextposEncoding enc, uint32_t byte);

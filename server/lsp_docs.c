@@ -64,10 +64,13 @@ LspDoc *lsp_doc_open(LspServer *s, const char *uri, long version, const char *te
     d->text = textedit_new();
     d->engine = engine_doc_new();
     engine_doc_set_region_check(d->engine, s->region_check);
+    d->project_file = -1;
     vec_push(&s->docs, d);
+    lsp_index_doc_attach(s, d);
   }
   d->version = version;
   d->unsynced = false;
+  d->text_changed = true;
   engine_doc_reset(d->engine);
   TexteditEdit e;
   TexteditStatus st = textedit_set_text(d->text, text, len, &e);
@@ -86,6 +89,7 @@ static void lsp__publish(LspServer *s, const char *uri, char *msg) {
 void lsp_doc_close(LspServer *s, const char *uri) {
   for (size_t i = 0; i < s->docs.len; i++)
     if (!strcmp(s->docs.items[i]->uri, uri)) {
+      lsp_index_doc_closed(s, s->docs.items[i]);
       lsp__doc_free(s->docs.items[i]);
       s->docs.items[i] = s->docs.items[--s->docs.len];
       break;
@@ -101,6 +105,7 @@ TexteditStatus lsp_doc_change(LspServer *s, LspDoc *d, const TextposRange *range
   TexteditStatus st = range ? textedit_apply(d->text, *range, s->encoding, text, len, &e)
                             : textedit_set_text(d->text, text, len, &e);
   if (st < 0) return st;
+  d->text_changed = true;
   if (!range) {
     d->unsynced = false; /* the editor's whole text: in sync again */
     engine_doc_reset(d->engine);
@@ -195,7 +200,14 @@ void lsp_doc_check(LspServer *s, LspDoc *d) {
   const char *text = textedit_text(d->text, &len);
   diag_list_clear(&d->diags);
   AnalyzeInfo info;
-  analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, &info);
+  const LlSeeds *seeds;
+  const LlAliases *aliases;
+  lsp_index_seeds(s, d, &seeds, &aliases);
+  analyzer_run_doc_project(s->analyzer, lsp_config_for(s, d), d->engine, text, len, seeds, aliases, &d->diags, &info);
+  if (d->text_changed) { /* its summary follows its text (the worker reads it, not this thread) */
+    d->text_changed = false;
+    lsp_index_doc_changed(s, d);
+  }
   d->over_tokens = info.too_many_tokens, d->over_tree = info.tree_too_big;
   double t1 = lsp__ms();
   lsp__publish(s, d->uri, lsp_publish_text(s, d));
@@ -220,7 +232,10 @@ void lsp_doc_ensure_tree(LspServer *s, LspDoc *d) {
   size_t len;
   const char *text = textedit_text(d->text, &len);
   diag_list_clear(&d->diags);
-  analyzer_run_doc(s->analyzer, lsp_config_for(s, d), d->engine, text, len, &d->diags, NULL);
+  const LlSeeds *seeds;
+  const LlAliases *aliases;
+  lsp_index_seeds(s, d, &seeds, &aliases);
+  analyzer_run_doc_project(s->analyzer, lsp_config_for(s, d), d->engine, text, len, seeds, aliases, &d->diags, NULL);
   d->last_check = ++s->tick;
   lsp__trim_kept(s);
 }

@@ -51,6 +51,19 @@ static json_t *lsp__diag(LspServer *s, const LspDoc *d, const Diag *g) {
                         "rule", g->rule->id, "context", context_name(g->context));
   const char *href = lsp__chapter_href(s, g->rule);
   if (href) json_object_set_new(j, "codeDescription", json_pack("{s:o}", "href", json_str_lossy(href)));
+  json_t *rel = json_array();
+  for (size_t i = 0; i < g->related.len; i++) { /* the way to the hot caller, in other files */
+    const DiagStep *st = &g->related.items[i];
+    char *uri = lsp_index_file_uri(s, st->file);
+    if (!uri) continue;
+    /* (the step's column counts bytes of a file the server may not hold: exact for ASCII lines) */
+    json_t *pos = json_pack("{s:i, s:i}", "line", st->line ? st->line - 1 : 0, "character", st->column ? st->column - 1 : 0);
+    json_array_append_new(rel, json_pack("{s:{s:o, s:{s:O, s:o}}, s:o}", "location", "uri", json_str_lossy(uri), "range",
+                                         "start", pos, "end", pos, "message", json_str_lossy(st->message)));
+    free(uri);
+  }
+  if (json_array_size(rel)) json_object_set_new(j, "relatedInformation", rel);
+  else json_decref(rel);
   return j;
 }
 

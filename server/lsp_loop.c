@@ -118,13 +118,18 @@ static void lsp__intake(LspServer *s, RpcReader *reader) {
  * -1 when poll itself fails. */
 static int lsp__wait(LspServer *s, int in_fd, bool *readable) {
   size_t pending = rpc_writer_pending(s->out);
-  struct pollfd fds[2] = {
+  struct pollfd fds[3] = {
       {.fd = pending < LSP_OUTPUT_HIGH ? in_fd : -1, .events = POLLIN}, /* back-pressure */
       {.fd = pending ? s->out_fd : -1, .events = POLLOUT},
+      {.fd = s->index ? lsp_index_fd(s->index) : -1, .events = POLLIN}, /* the index has answers */
   };
   *readable = false;
-  if (poll(fds, 2, -1) < 0) return errno == EINTR ? 0 : -1;
+  if (poll(fds, 3, -1) < 0) return errno == EINTR ? 0 : -1;
   *readable = fds[0].revents != 0;
+  if (fds[2].revents) { /* before input: what it marks stale is checked with the next batch */
+    lsp_index_collect(s);
+    lsp_docs_settle(s);
+  }
   return 0;
 }
 

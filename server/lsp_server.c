@@ -83,12 +83,34 @@ static json_t *on_initialize(LspServer *s, json_t *params, LspError *e) {
   if (!root_uri && json_array_size(folders)) root_uri = json_string_value(json_object_get(json_array_get(folders, 0), "uri"));
   if (root_uri) s->root = lsp_uri_to_path(root_uri);
   else if (json_is_string(json_object_get(params, "rootPath"))) s->root = ll_strdup(json_string_value(json_object_get(params, "rootPath")));
+  json_array_foreach(folders, i, v) {
+    char *p = lsp_uri_to_path(json_string_value(json_object_get(v, "uri")));
+    if (p) vec_push(&s->folders, p);
+  }
+  if (!s->folders.len && s->root) vec_push(&s->folders, ll_strdup(s->root));
+  json_t *caps = json_object_get(params, "capabilities");
+  s->progress = json_is_true(json_object_get(json_object_get(caps, "window"), "workDoneProgress"));
+  s->watch_dynamic = json_is_true(
+      json_object_get(json_object_get(json_object_get(caps, "workspace"), "didChangeWatchedFiles"), "dynamicRegistration"));
   s->initialized = true;
   return json_pack("{s:{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:b, s:b}, s:b, s:{s:[s]}}, s:{s:s, s:s}}",
                    "capabilities", "positionEncoding", textpos_encoding_name(s->encoding), "textDocumentSync",
                    "openClose", 1, "change", 2, "save", "includeText", 0, "diagnosticProvider", "interFileDependencies",
-                   0, "workspaceDiagnostics", 0, "hoverProvider", 1, "codeActionProvider", "codeActionKinds", "quickfix",
+                   s->index != NULL, "workspaceDiagnostics", 0, "hoverProvider", 1, "codeActionProvider", "codeActionKinds", "quickfix",
                    "serverInfo", "name", "looplens", "version", LOOPLENS_VERSION);
+}
+
+/* The index starts once the client has our answer to initialize (it may then take requests: the
+ * progress token, the file watchers). */
+static json_t *on_initialized(LspServer *s, json_t *params, LspError *e) {
+  if (!s->index) return NULL;
+  if (s->watch_dynamic)
+    lsp_send(s, json_pack("{s:s, s:s, s:s, s:{s:[{s:s, s:s, s:{s:[{s:s}, {s:s}]}}]}}", "jsonrpc", "2.0", "id",
+                          "looplens/watch", "method", "client/registerCapability", "params", "registrations", "id",
+                          "looplens/watch", "method", "workspace/didChangeWatchedFiles", "registerOptions", "watchers",
+                          "globPattern", "**/*.{js,cjs,mjs,jsx}", "globPattern", "**/{.looplens.json,package.json}"));
+  lsp_index_start(s, (const char *const *)s->folders.items, s->folders.len);
+  return NULL;
 }
 
 static json_t *on_shutdown(LspServer *s, json_t *params, LspError *e) {
@@ -217,13 +239,23 @@ static json_t *on_did_change_configuration(LspServer *s, json_t *params, LspErro
 static json_t *on_did_change_watched_files(LspServer *s, json_t *params, LspError *e) {
   size_t i;
   json_t *c;
+  bool configs = false;
   json_array_foreach(json_object_get(params, "changes"), i, c) {
     const char *uri = json_string_value(json_object_get(c, "uri"));
     size_t n = uri ? strlen(uri) : 0;
-    if (n >= 14 && !strcmp(uri + n - 14, ".looplens.json")) {
-      lsp__recheck_all(s);
-      break;
+    if (n >= 14 && !strcmp(uri + n - 14, ".looplens.json")) configs = true;
+    static const char *const exts[] = {".js", ".cjs", ".mjs", ".jsx"};
+    for (size_t k = 0; k < 4; k++) {
+      size_t l = strlen(exts[k]);
+      if (n <= l || strcmp(uri + n - l, exts[k])) continue;
+      char *path = lsp_uri_to_path(uri);
+      if (path) lsp_index_disk_changed(s, path, json_integer_value(json_object_get(c, "type")) == 3);
+      free(path);
     }
+  }
+  if (configs) {
+    lsp__recheck_all(s);
+    lsp_index_configs_changed(s);
   }
   return NULL;
 }
@@ -245,7 +277,7 @@ static const LspMethod lsp__methods[] = {
     {"textDocument/diagnostic", on_diagnostic, true},
     {"textDocument/hover", on_hover, true},
     {"textDocument/codeAction", on_code_action, true},
-    {"initialized", NULL, false},
+    {"initialized", on_initialized, false},
     {"exit", on_exit_notification, false},
     {"textDocument/didOpen", on_did_open, false},
     {"textDocument/didChange", on_did_change, false},

@@ -26,8 +26,37 @@ void ll_summary_free(LlSummary *self) {
   vec_free(&self->unknown_edges);
 }
 
+static bool ll__same(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+bool ll_summary_equal(const LlSummary *a, const LlSummary *b) {
+  if (a->exports.len != b->exports.len || a->xrefs.len != b->xrefs.len || a->unknown_edges.len != b->unknown_edges.len)
+    return false;
+  for (size_t i = 0; i < a->exports.len; i++) {
+    const LlExport *x = &a->exports.items[i], *y = &b->exports.items[i];
+    if (x->func_start != y->func_start || x->star != y->star || !ll__same(x->name, y->name) ||
+        !ll__same(x->alias, y->alias) || !ll__same(x->spec, y->spec) || !ll__same(x->member, y->member))
+      return false;
+  }
+  for (size_t i = 0; i < a->xrefs.len; i++) {
+    const LlXref *x = &a->xrefs.items[i], *y = &b->xrefs.items[i];
+    if (x->kind != y->kind || x->ctx != y->ctx || x->line != y->line || x->column != y->column ||
+        !ll__same(x->target, y->target) || !ll__same(x->why, y->why) || !ll__same(x->note, y->note) ||
+        x->chain.len != y->chain.len)
+      return false;
+    for (size_t k = 0; k < x->chain.len; k++) {
+      const DiagStep *p = &x->chain.items[k], *q = &y->chain.items[k];
+      if (p->line != q->line || p->column != q->column || !ll__same(p->file, q->file) || !ll__same(p->message, q->message))
+        return false;
+    }
+  }
+  for (size_t i = 0; i < a->unknown_edges.len; i++)
+    if (strcmp(a->unknown_edges.items[i], b->unknown_edges.items[i])) return false;
+  return true;
+}
+
 void ll_seeds_free(LlSeeds *self) {
-  for (size_t i = 0; i < self->len; i++) free(self->items[i].why), diag_steps_free(&self->items[i].steps);
+  for (size_t i = 0; i < self->len; i++)
+    free(self->items[i].why), free(self->items[i].export_name), diag_steps_free(&self->items[i].steps);
   vec_free(self);
 }
 
@@ -57,9 +86,14 @@ void project_free(Project *self) {
   }
   vec_free(&self->files);
   vec_free(&self->by_path);
+  project_forget_resolved(self);
+  free(self);
+}
+
+void project_forget_resolved(Project *self) {
   for (size_t i = 0; i < self->resolved_cap; i++) free(self->resolved[i].key);
   free(self->resolved);
-  free(self);
+  self->resolved = NULL, self->resolved_cap = self->resolved_len = 0;
 }
 
 static const Project *project__sorting; /* qsort has no context; only the building thread sorts */
@@ -180,11 +214,11 @@ static char *project__dir(const char *file) {
   return slash ? ll_strndup(file, slash == file ? 1 : (size_t)(slash - file)) : ll_strdup(".");
 }
 
-typedef struct { long file; int64_t func_start; const char *alias; } ProjectTarget;
+typedef struct { long file; int64_t func_start; const char *alias, *name; } ProjectTarget;
 
 /* The function `member` names among the exports of file f, through re-exports. */
 static ProjectTarget project__export(Project *self, long f, const char *member, int hops) {
-  ProjectTarget none = {-1, -1, NULL};
+  ProjectTarget none = {-1, -1, NULL, NULL};
   if (f < 0 || hops > PROJECT_MAX_HOPS) return none;
   const LlSummary *s = &self->files.items[f].summary;
   char *dir = project__dir(self->files.items[f].path);
@@ -192,7 +226,7 @@ static ProjectTarget project__export(Project *self, long f, const char *member, 
   for (size_t i = 0; i < s->exports.len && found.file < 0; i++) {
     const LlExport *e = &s->exports.items[i];
     if (e->star || !e->name || strcmp(e->name, member)) continue;
-    if (e->func_start >= 0 || e->alias) found = (ProjectTarget){f, e->func_start, e->alias};
+    if (e->func_start >= 0 || e->alias) found = (ProjectTarget){f, e->func_start, e->alias, e->name};
     else if (e->spec && e->member && strcmp(e->member, "*"))
       found = project__export(self, project__resolve_spec(self, dir, e->spec), e->member, hops + 1);
   }
@@ -224,7 +258,7 @@ static char *project__export_name(const char *members, bool instance, bool facto
 /* "./lib/templates.renderPage" from file f: the longest specifier that resolves to a project file,
  * then the export the members after it name ("default" when the module itself is called). */
 static ProjectTarget project__target(Project *self, long f, const char *target) {
-  ProjectTarget none = {-1, -1, NULL};
+  ProjectTarget none = {-1, -1, NULL, NULL};
   bool instance = !strncmp(target, "new:", 4);
   if (instance) target += 4;
   char *dir = project__dir(self->files.items[f].path);
@@ -288,7 +322,7 @@ static bool project__seeds_equal(const LlSeeds *a, const LlSeeds *b) {
   if (a->len != b->len) return false;
   for (size_t i = 0; i < a->len; i++)
     if (a->items[i].func_start != b->items[i].func_start || a->items[i].ctx != b->items[i].ctx ||
-        strcmp(a->items[i].why, b->items[i].why))
+        strcmp(a->items[i].why, b->items[i].why) || strcmp(a->items[i].export_name, b->items[i].export_name))
       return false;
   return true;
 }
@@ -319,15 +353,16 @@ void project_seed(Project *self, ProjectIndices *changed) {
       LlSeed s = project__evidence(self, from, x);
       if (!s.why) continue; /* no evidence: nothing to free */
       s.func_start = t.func_start;
+      s.export_name = ll_strdup(t.name);
       LlSeeds *into = &next[t.file];
       size_t k = 0;
       while (k < into->len && into->items[k].func_start != t.func_start) k++;
       if (k == into->len) vec_push(into, s);
       else if (ll_context_rank(s.ctx) > ll_context_rank(into->items[k].ctx)) {
-        free(into->items[k].why), diag_steps_free(&into->items[k].steps);
+        free(into->items[k].why), free(into->items[k].export_name), diag_steps_free(&into->items[k].steps);
         into->items[k] = s;
       } else {
-        free(s.why), diag_steps_free(&s.steps);
+        free(s.why), free(s.export_name), diag_steps_free(&s.steps);
       }
     }
   }

@@ -448,12 +448,14 @@ static Sem *sem__build(TSTree *tree, const char *src, size_t len, const char *co
   sem__bind_function_decls(self);
   sem__names_build(self);
   sem__exports_resolve(self);
+  if (self->nseeds) sem__seed_funcs(self);
   sem__classify(self);
   return self;
 }
 
 void sem_free(Sem *self) {
   if (!self) return;
+  free(self->seed_func);
   for (size_t i = 0; i < self->funcs.len; i++) {
     free(self->funcs.items[i].why);
   }

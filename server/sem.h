@@ -110,6 +110,7 @@ typedef struct Sem {
   int depth_guard;
   const struct LlSeed *seeds;  /* borrowed: what other files say of this one's functions (summary.h) */
   size_t nseeds;
+  int *seed_func;              /* owned: the function each seed names in this text, or -1 */
   bool project;                /* modelled with the project view: "no caller" means in the whole project */
   const struct LlAlias *aliases; /* borrowed: imports other files made aliases of Node APIs (summary.h) */
   size_t naliases;
@@ -139,6 +140,9 @@ const struct LlSeed *sem_root_seed(const Sem *self, uint32_t byte);
 /* The file's summary for the project view: exports, and references into relative modules with the
  * context of the code making them (sem_project.c). Appends to out. */
 void sem_summarize(Sem *self, struct LlSummary *out);
+/* Finds the function each seed names (sem_project.c): by its export name, in this text (an editor's
+ * text may have moved it since the summary the seed came from), else by its offset. */
+void sem__seed_funcs(Sem *self);
 /* A region model over `tree` (parsed from the region's current text only) against outer->base. */
 Sem *sem_new_region(TSTree *tree, const char *src, size_t len, const char *const *extra_registrars,
                     const uint8_t *interesting, uint32_t n, SemOuter *outer);

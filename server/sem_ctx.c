@@ -400,18 +400,12 @@ static const SemFunc *ctx__outer_func(const Sem *self) {
   return self->outer && self->outer->func >= 0 ? &self->outer->base->funcs.items[self->outer->func] : NULL;
 }
 
-/* The function of this model starting at byte `start`, or -1. */
-static int ctx__func_starting(const Sem *self, int64_t start) {
-  int f = start >= 0 ? sem_func_at(self, (uint32_t)start) : -1;
-  return f >= 0 && self->funcs.items[f].start == (uint32_t)start ? f : -1;
-}
-
 /* Seeds (summary.h): other files run these functions per request (hot) or once after start-up:
  * roots, as a registration in this file would make them. */
 static void ctx__seed_roots(Sem *self) {
   for (size_t i = 0; i < self->nseeds; i++) {
     const LlSeed *sd = &self->seeds[i];
-    int f = ctx__func_starting(self, sd->func_start);
+    int f = self->seed_func[i];
     if (f < 0 || (sd->ctx != CTX_HOT && sd->ctx != CTX_ONCE)) continue;
     if (!self->funcs.items[f].hot_root) self->funcs.items[f].seed = (int)i;
     ctx__hot_root(self, f, sd->why, sd->ctx == CTX_HOT ? SEM_REG_HOT : SEM_REG_HOT_ONCE, -1);
@@ -424,7 +418,7 @@ static size_t ctx__seed_startup(Sem *self, int *queue) {
   size_t k = 0;
   for (size_t i = 0; i < self->nseeds; i++) {
     const LlSeed *sd = &self->seeds[i];
-    int f = ctx__func_starting(self, sd->func_start);
+    int f = self->seed_func[i];
     SemFunc *fn = f >= 0 ? &self->funcs.items[f] : NULL;
     if (!fn || sd->ctx != CTX_STARTUP || fn->ctx != CTX_UNKNOWN || fn->startup_root) continue;
     fn->ctx = CTX_STARTUP, fn->startup_root = true, fn->via = -1, fn->seed = (int)i;

@@ -286,6 +286,28 @@ static void proj__xrefs(Sem *self, LlSummary *out) {
   strbuf_free(&why);
 }
 
+void sem__seed_funcs(Sem *self) {
+  self->seed_func = malloc(self->nseeds * sizeof *self->seed_func);
+  if (!self->seed_func) abort();
+  LlSummary ex = {0};
+  bool named = false;
+  for (size_t i = 0; i < self->nseeds && !named; i++) named = self->seeds[i].export_name != NULL;
+  if (named) proj__exports(self, &ex);
+  for (size_t i = 0; i < self->nseeds; i++) {
+    const LlSeed *sd = &self->seeds[i];
+    int64_t start = sd->func_start;
+    if (sd->export_name) {
+      start = -1;
+      for (size_t k = 0; k < ex.exports.len && start < 0; k++)
+        if (ex.exports.items[k].name && !strcmp(ex.exports.items[k].name, sd->export_name))
+          start = ex.exports.items[k].func_start;
+    }
+    int f = start >= 0 ? sem_func_at(self, (uint32_t)start) : -1;
+    self->seed_func[i] = f >= 0 && self->funcs.items[f].start == (uint32_t)start ? f : -1;
+  }
+  ll_summary_free(&ex);
+}
+
 void sem_summarize(Sem *self, LlSummary *out) {
   proj__exports(self, out);
   proj__xrefs(self, out);

@@ -104,5 +104,9 @@ const char *engine_doc_fix_refused(Analyzer *an, const EngineDoc *doc, const cha
 /* Reparses the document's new text (reusing the old tree) and appends its findings to `out`. */
 void analyzer_run_doc(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len, DiagList *out,
                       AnalyzeInfo *info);
+/* The same for a document of a project (seeds and aliases as analyzer_run_project; may be NULL). A
+ * seeded document is checked whole: a region re-check knows nothing of other files. */
+void analyzer_run_doc_project(Analyzer *self, const Config *cfg, EngineDoc *doc, const char *src, size_t len,
+                              const LlSeeds *seeds, const LlAliases *aliases, DiagList *out, AnalyzeInfo *info);
 
 #endif

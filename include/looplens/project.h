@@ -43,6 +43,8 @@ bool project_is_test(const char *rel);
 void project_index(Project *self);
 /* Index of the file with this absolute, resolved path, or -1. */
 long project_find(const Project *self, const char *path);
+/* Forgets every module resolution (files appeared or went since: the language server). */
+void project_forget_resolved(Project *self);
 /* Recomputes every file's seeds from the summaries; appends the indices whose seeds changed. */
 void project_seed(Project *self, ProjectIndices *changed);
 /* The nearest folder above path (a file or folder) holding package.json or .git; NULL if none. Owned. */

@@ -44,7 +44,9 @@ typedef struct LlSummary {
 
 /* What other files say of one of this file's functions. */
 typedef struct LlSeed {
-  int64_t func_start;
+  int64_t func_start;   /* of the text the file's summary was read from */
+  char *export_name;    /* the export that denotes the function in that file ("renderPage", "Store#get"):
+                         * an editor's text may have moved it since, so the name is what finds it */
   Context ctx;          /* CTX_HOT (recurring), CTX_ONCE, or CTX_STARTUP */
   char *why;            /* "called from server.js:26 in the route handler passed to app.get (line 26)" */
   DiagSteps steps;      /* the call site, then the steps that gave its code its context */
@@ -60,6 +62,8 @@ typedef Vec(LlAlias) LlAliases;
 void ll_aliases_free(LlAliases *self);
 
 void ll_summary_free(LlSummary *self);
+/* Would another file learn the same from both? (func_start offsets included: seeds carry them) */
+bool ll_summary_equal(const LlSummary *a, const LlSummary *b);
 void ll_seeds_free(LlSeeds *self);
 /* Rank of a context as evidence across files: unknown < start-up < once < hot. */
 int ll_context_rank(Context c);

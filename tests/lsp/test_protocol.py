@@ -209,7 +209,7 @@ def lsp_lines(text):
 
 
 def cli_json(path, extra=()):
-    # The language server reasons one file at a time (docs/lsp.md); the CLI's per-file mode is its match.
+    # These tests open documents with no workspace folder: no project view, as `check --no-project`.
     proc = subprocess.run([EXE, "check", "--format", "json", "--no-project", *extra, path],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     return json.loads(proc.stdout.decode("utf-8"))
@@ -679,7 +679,7 @@ def _():
         eq(sync.get("save"), {"includeText": False}, "textDocumentSync.save")
         dp = caps.get("diagnosticProvider")
         check(isinstance(dp, dict), "diagnosticProvider is not an object: %s" % _short(dp))
-        eq(dp.get("interFileDependencies"), False, "diagnosticProvider.interFileDependencies")
+        eq(dp.get("interFileDependencies"), True, "diagnosticProvider.interFileDependencies")
         eq(dp.get("workspaceDiagnostics"), False, "diagnosticProvider.workspaceDiagnostics")
         eq(caps.get("hoverProvider"), True, "hoverProvider")
         cap = caps.get("codeActionProvider")
