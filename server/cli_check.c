@@ -319,6 +319,7 @@ static void check__context_files(StrVec roots, Project *project, const Config *f
     char *real = roots.items[k] ? realpath(roots.items[k], NULL) : NULL;
     free(roots.items[k]);
     roots.items[k] = real;
+    if (real) project_add_workspaces(project, real); /* its packages, reached by name */
   }
   project_index(project);
   char cwd[PATH_MAX];

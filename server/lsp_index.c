@@ -349,6 +349,7 @@ void lsp_index_start(LspServer *s, const char *const *folders, size_t n) {
     char *real = realpath(folders[i], NULL);
     if (!real) continue;
     vec_push(&x->roots, real);
+    project_add_workspaces(x->project, real);
     index__send(x, (Job){.kind = JOB_WALK, .path = ll_strdup(real), .gen = ++x->gen}, false);
   }
   if (!x->roots.len) return;

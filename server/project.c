@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glob.h>
+#include <jansson.h>
 #include <sys/stat.h>
 
 enum { PROJECT_MAX_HOPS = 8 }; /* re-export chains (barrels) followed at most this deep */
@@ -87,6 +89,9 @@ void project_free(Project *self) {
   vec_free(&self->files);
   vec_free(&self->by_path);
   project_forget_resolved(self);
+  for (size_t i = 0; i < self->workspaces.len; i++)
+    free(self->workspaces.items[i].name), free(self->workspaces.items[i].dir), free(self->workspaces.items[i].entry);
+  vec_free(&self->workspaces);
   free(self);
 }
 
@@ -142,26 +147,116 @@ bool project_is_test(const char *rel) {
   return strstr(base, ".test.") || strstr(base, ".spec.");
 }
 
+/* The package.json in dir, parsed; NULL when there is none or it is not a JSON object. */
+static json_t *project__package_json(const char *dir) {
+  char probe[PATH_MAX + 16];
+  snprintf(probe, sizeof probe, "%s/package.json", dir);
+  json_t *j = json_load_file(probe, 0, NULL);
+  if (j && !json_is_object(j)) json_decref(j), j = NULL;
+  return j;
+}
+
+/* The workspace globs of a monorepo root: package.json `workspaces` (an array, or yarn's
+ * `{ packages: [...] }`), else lerna.json `packages`. Owned JSON array, or NULL. */
+static json_t *project__workspace_globs(const char *dir) {
+  json_t *pkg = project__package_json(dir), *globs = NULL;
+  json_t *w = pkg ? json_object_get(pkg, "workspaces") : NULL;
+  if (json_is_object(w)) w = json_object_get(w, "packages");
+  if (json_is_array(w)) globs = json_incref(w);
+  json_decref(pkg);
+  if (!globs) {
+    char probe[PATH_MAX + 16];
+    snprintf(probe, sizeof probe, "%s/lerna.json", dir);
+    json_t *lerna = json_load_file(probe, 0, NULL);
+    json_t *p = json_is_object(lerna) ? json_object_get(lerna, "packages") : NULL;
+    if (json_is_array(p)) globs = json_incref(p);
+    json_decref(lerna);
+  }
+  return globs;
+}
+
 char *project_root_of(const char *path) {
   char buf[PATH_MAX];
   if (!realpath(path, buf)) return NULL;
   struct stat st;
   if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) *strrchr(buf, '/') = '\0';
+  char *found = NULL;
   for (;;) {
     char probe[PATH_MAX + 16];
-    snprintf(probe, sizeof probe, "%s/package.json", buf);
-    if (stat(probe, &st) == 0) return ll_strdup(buf[0] ? buf : "/");
     snprintf(probe, sizeof probe, "%s/.git", buf);
-    if (stat(probe, &st) == 0) return ll_strdup(buf[0] ? buf : "/");
+    bool git = stat(probe, &st) == 0;
+    snprintf(probe, sizeof probe, "%s/package.json", buf);
+    bool pkg = stat(probe, &st) == 0;
+    if (!found && (git || pkg)) found = ll_strdup(buf[0] ? buf : "/");
+    else if (found && pkg) { /* a package inside a monorepo: the workspace root is the project */
+      json_t *globs = project__workspace_globs(buf);
+      if (globs) free(found), found = ll_strdup(buf[0] ? buf : "/");
+      json_decref(globs);
+    }
     char *slash = strrchr(buf, '/');
-    if (!slash || !buf[0]) return NULL;
+    if (git || !slash || !buf[0]) return found; /* a repository's root bounds the search */
     *slash = '\0';
   }
+}
+
+/* The entry file a package.json names for `require(name)`: `exports` (a string, or "." as a
+ * string or with require/node/import/default conditions), else `main`, else index.js. Owned. */
+static char *project__entry(json_t *pkg) {
+  json_t *e = json_object_get(pkg, "exports");
+  if (json_is_object(e) && json_object_get(e, ".")) e = json_object_get(e, ".");
+  static const char *const conds[] = {"require", "node", "import", "default", NULL};
+  for (int depth = 0; json_is_object(e) && depth < 4; depth++) {
+    json_t *next = NULL;
+    for (const char *const *c = conds; *c && !next; c++) next = json_object_get(e, *c);
+    e = next;
+  }
+  const char *s = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(pkg, "main"));
+  return ll_strdup(s && *s ? s : "index.js");
+}
+
+void project_add_workspaces(Project *self, const char *root) {
+  json_t *globs = project__workspace_globs(root);
+  size_t i;
+  json_t *g;
+  json_array_foreach(globs, i, g) {
+    if (!json_is_string(g) || json_string_value(g)[0] == '!' || json_string_value(g)[0] == '/') continue;
+    char pattern[PATH_MAX + 16];
+    snprintf(pattern, sizeof pattern, "%s/%s", root, json_string_value(g));
+    glob_t gl;
+    if (glob(pattern, GLOB_ONLYDIR | GLOB_NOSORT, NULL, &gl) != 0) continue;
+    for (size_t k = 0; k < gl.gl_pathc; k++) {
+      json_t *pkg = project__package_json(gl.gl_pathv[k]);
+      const char *name = pkg ? json_string_value(json_object_get(pkg, "name")) : NULL;
+      char real[PATH_MAX];
+      bool known = false;
+      for (size_t w = 0; name && w < self->workspaces.len && !known; w++) known = !strcmp(self->workspaces.items[w].name, name);
+      if (name && !known && realpath(gl.gl_pathv[k], real))
+        vec_push(&self->workspaces, ((ProjectWorkspace){ll_strdup(name), ll_strdup(real), project__entry(pkg)}));
+      json_decref(pkg);
+    }
+    globfree(&gl);
+  }
+  json_decref(globs);
 }
 
 /* Node's resolution of a relative specifier from the folder `dir`: the file itself, with .js .cjs
  * .mjs added, or the folder's index file. Returns the project's index of the file, or -1. */
 static long project__resolve_disk(const Project *self, const char *dir, const char *spec) {
+  if (spec[0] != '.' && spec[0] != '/') { /* a package by name: one of the workspace's, or external */
+    const char *slash = strchr(spec, '/');
+    if (spec[0] == '@' && slash) slash = strchr(slash + 1, '/');
+    size_t n = slash ? (size_t)(slash - spec) : strlen(spec);
+    for (size_t w = 0; w < self->workspaces.len; w++) {
+      const ProjectWorkspace *ws = &self->workspaces.items[w];
+      if (strlen(ws->name) != n || strncmp(ws->name, spec, n)) continue;
+      char sub[PATH_MAX + 8];
+      snprintf(sub, sizeof sub, "./%s", slash ? slash + 1 : ws->entry);
+      long f = project__resolve_disk(self, ws->dir, sub);
+      if (f < 0 && !slash) f = project__resolve_disk(self, ws->dir, "./index.js");
+      return f;
+    }
+    return -1;
+  }
   static const char *const tails[] = {"", ".js", ".cjs", ".mjs", "/index.js", "/index.cjs", "/index.mjs", NULL};
   for (const char *const *t = tails; *t; t++) {
     char path[PATH_MAX + 32], real[PATH_MAX];
@@ -217,6 +312,8 @@ static char *project__dir(const char *file) {
 typedef struct { long file; int64_t func_start; const char *alias, *name; } ProjectTarget;
 
 /* The function `member` names among the exports of file f, through re-exports. */
+static ProjectTarget project__target(Project *self, long f, const char *target, int hops);
+
 static ProjectTarget project__export(Project *self, long f, const char *member, int hops) {
   ProjectTarget none = {-1, -1, NULL, NULL};
   if (f < 0 || hops > PROJECT_MAX_HOPS) return none;
@@ -229,6 +326,8 @@ static ProjectTarget project__export(Project *self, long f, const char *member, 
     if (e->func_start >= 0 || e->alias) found = (ProjectTarget){f, e->func_start, e->alias, e->name};
     else if (e->spec && e->member && strcmp(e->member, "*"))
       found = project__export(self, project__resolve_spec(self, dir, e->spec), e->member, hops + 1);
+    else if (e->spec && !e->member) /* module.exports = { a } with a = require('./x').a */
+      found = project__target(self, f, e->spec, hops + 1);
   }
   for (size_t i = 0; i < s->exports.len && found.file < 0; i++) { /* export * from './x' */
     const LlExport *e = &s->exports.items[i];
@@ -257,8 +356,9 @@ static char *project__export_name(const char *members, bool instance, bool facto
 
 /* "./lib/templates.renderPage" from file f: the longest specifier that resolves to a project file,
  * then the export the members after it name ("default" when the module itself is called). */
-static ProjectTarget project__target(Project *self, long f, const char *target) {
+static ProjectTarget project__target(Project *self, long f, const char *target, int hops) {
   ProjectTarget none = {-1, -1, NULL, NULL};
+  if (hops > PROJECT_MAX_HOPS) return none;
   bool instance = !strncmp(target, "new:", 4);
   if (instance) target += 4;
   char *dir = project__dir(self->files.items[f].path);
@@ -276,7 +376,7 @@ static ProjectTarget project__target(Project *self, long f, const char *target) 
     long g = project__resolve_spec(self, dir, spec);
     if (g >= 0) {
       char *name = project__export_name(whole[cut] == '.' ? whole + cut + 1 : "default", instance, factory);
-      found = project__export(self, g, name, 0);
+      found = project__export(self, g, name, hops);
       free(name);
       break;
     }
@@ -322,9 +422,29 @@ static bool project__seeds_equal(const LlSeeds *a, const LlSeeds *b) {
   if (a->len != b->len) return false;
   for (size_t i = 0; i < a->len; i++)
     if (a->items[i].func_start != b->items[i].func_start || a->items[i].ctx != b->items[i].ctx ||
-        strcmp(a->items[i].why, b->items[i].why) || strcmp(a->items[i].export_name, b->items[i].export_name))
+        strcmp(a->items[i].why, b->items[i].why) || !ll__same(a->items[i].export_name, b->items[i].export_name))
       return false;
   return true;
+}
+
+/* The modules the project loads by computed names (require(expr), import(expr)), which no
+ * summary can follow: a note for functions nothing is seen to call, or NULL when there are none. */
+static char *project__unknown_note(const Project *self) {
+  size_t count = 0;
+  const ProjectFile *first = NULL;
+  for (size_t a = 0; a < self->files.len; a++) {
+    const ProjectFile *f = &self->files.items[self->by_path.items[a]];
+    if (!f->evidence || !f->summary.unknown_edges.len) continue;
+    if (!first) first = f;
+    count += f->summary.unknown_edges.len;
+  }
+  if (!first) return NULL;
+  StrBuf b = {0};
+  strbuf_printf(&b, "the project also loads modules by computed names, which looplens does not follow (%s:%s",
+                first->name, first->summary.unknown_edges.items[0]);
+  if (count > 1) strbuf_printf(&b, "; and %zu more", count - 1);
+  strbuf_putc(&b, ')');
+  return strbuf_steal(&b);
 }
 
 void project_seed(Project *self, ProjectIndices *changed) {
@@ -337,7 +457,7 @@ void project_seed(Project *self, ProjectIndices *changed) {
     for (size_t i = 0; i < from->summary.xrefs.len && from->evidence; i++) {
       const LlXref *x = &from->summary.xrefs.items[i];
       if (ll_context_rank(x->ctx) == 0 && x->kind == LL_XREF_CALL) continue;
-      ProjectTarget t = project__target(self, (long)self->by_path.items[a], x->target);
+      ProjectTarget t = project__target(self, (long)self->by_path.items[a], x->target, 0);
       if (t.file < 0) continue;
       if (t.alias) { /* the import is a Node API under another name: the importer resolves it so */
         ProjectFile *into = &self->files.items[self->by_path.items[a]];
@@ -366,6 +486,10 @@ void project_seed(Project *self, ProjectIndices *changed) {
       }
     }
   }
+  char *unknown = project__unknown_note(self);
+  for (size_t f = 0; f < n && unknown; f++) /* what every file's "nothing is seen to call it" misses */
+    vec_push(&next[f], ((LlSeed){.func_start = -1, .ctx = CTX_UNKNOWN, .why = ll_strdup(unknown)}));
+  free(unknown);
   for (size_t f = 0; f < n; f++) {
     if (next[f].len > 1) qsort(next[f].items, next[f].len, sizeof *next[f].items, project__seed_cmp);
     if (project__seeds_equal(&next[f], &self->files.items[f].seeds)) {

@@ -534,6 +534,8 @@ static char *ctx__note(const Sem *self, uint32_t byte, size_t *base_from) {
                                                     "when it runs depends on code outside the project"
                     : fn->exported ? ", exported with no caller in this file: when it runs depends on its importers"
                                    : ", which nothing in this file is seen to call");
+    for (size_t i = 0; fn->exported && i < self->nseeds; i++) /* the evidence the project could not read */
+      if (self->seeds[i].ctx == CTX_UNKNOWN && self->seeds[i].why) strbuf_printf(&b, "; %s", self->seeds[i].why);
     return strbuf_steal(&b);
   }
   strbuf_puts(&b, fn->ctx != CTX_HOT ? "start-up code: " : fn->recurring ? "runs on the hot path: "

@@ -81,6 +81,8 @@ static void proj__methods(Sem *self, TSNode cls, const char *prefix, LlSummary *
 /* An exported value: a function (and, for a factory, the function it returns as "name()"), a class
  * (its methods as "name#method"), or an instance (its class's methods as "method" for the default
  * export, "name.method" otherwise). Takes name. */
+static bool proj__relative(const char *path);
+
 static void proj__export_value(Sem *self, LlSummary *out, char *name, TSNode value) {
   int64_t f = proj__func_start(self, value);
   int64_t r = proj__returned(self, f);
@@ -104,7 +106,9 @@ static void proj__export_value(Sem *self, LlSummary *out, char *name, TSNode val
   proj__export(out, name, f);
   if (f < 0 && ts_node_is_null(cls) && !ts_node_is_null(value) && !sem_is_function_node(value)) {
     char *p = sem_resolve(self, value); /* exports.loader = fs.readFileSync: an alias of a Node API */
-    if (p && strncmp(p, "pkg:", 4) && strncmp(p, "new:", 4) && strcmp(p, "this")) out->exports.items[out->exports.len - 1].alias = p;
+    LlExport *e = &out->exports.items[out->exports.len - 1];
+    if (p && strncmp(p, "pkg:", 4) && strncmp(p, "new:", 4) && strcmp(p, "this")) e->alias = p;
+    else if (p && proj__relative(p) && strncmp(p, "new:", 4)) e->spec = ll_strdup(p + 4), free(p); /* passed on */
     else free(p);
   }
 }
@@ -203,11 +207,11 @@ static void proj__exports(Sem *self, LlSummary *out) {
   }
 }
 
-/* Is a resolved path ("pkg:./lib/templates.renderPage") a member of a relative module? */
+/* Is a resolved path ("pkg:./lib/templates.renderPage", "pkg:@acme/util.read") a member of a
+ * module the project may hold: a relative one, or a package by name (a workspace package's)? */
 static bool proj__relative(const char *path) {
   if (!strncmp(path, "new:", 4)) path += 4; /* a method of an instance of an imported class */
-  return !strncmp(path, "pkg:./", 6) || !strncmp(path, "pkg:../", 7) || !strcmp(path, "pkg:.") ||
-         !strcmp(path, "pkg:..") || !strncmp(path, "pkg:/", 5);
+  return !strncmp(path, "pkg:", 4) && path[4];
 }
 
 /* The chain of the code at `at`, without the sentence's opening ("runs on the hot path: "). */
@@ -252,13 +256,16 @@ static void proj__xrefs(Sem *self, LlSummary *out) {
     TSNode fn = node_field(call, is_new ? F_constructor : F_function);
     const char *callee = sem_resolve_callee_ref(self, call);
     if (callee && proj__relative(callee) && sem_func_of(self, fn) == -1) proj__xref(self, out, LL_XREF_CALL, callee, false, call, NULL);
-    if (!ts_node_is_null(fn) && node_is(fn, S_identifier) && sem_node_is(self, fn, "require") &&
-        !sem_lookup(self, "require", 7, ts_node_start_byte(fn))) {
+    bool dynamic_import = !ts_node_is_null(fn) && !strcmp(ts_node_type(fn), "import");
+    if (dynamic_import || (!ts_node_is_null(fn) && node_is(fn, S_identifier) && sem_node_is(self, fn, "require") &&
+                           !sem_lookup(self, "require", 7, ts_node_start_byte(fn)))) {
       TSNode arg = ts_node_named_child(node_field(call, F_arguments), 0);
       if (!ts_node_is_null(arg) && !node_is(arg, S_string)) {
         char *text = sem_node_text(self, call);
         StrBuf b = {0};
-        strbuf_printf(&b, "line %u: %.60s", sem__line(call), text);
+        for (char *c = text; *c; c++)
+          if (*c == '\n' || *c == '\r' || *c == '\t') *c = ' ';
+        strbuf_printf(&b, "%u: %.60s", sem__line(call), text);
         vec_push(&out->unknown_edges, strbuf_steal(&b));
         free(text);
       }

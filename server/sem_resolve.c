@@ -115,7 +115,7 @@ static char *sem__resolve_ident(Sem *self, TSNode n, int depth) {
 static char *sem__resolve(Sem *self, TSNode n, int depth) {
   if (ts_node_is_null(n) || depth > SEM_MAX_DEPTH) return NULL;
   TSSymbol t = ts_node_symbol(n);
-  if (t == SYM(identifier)) return sem__resolve_ident(self, n, depth);
+  if (t == SYM(identifier) || t == SYM(shorthand_property_identifier)) return sem__resolve_ident(self, n, depth);
   if (t == SYM(parenthesized_expression)) return sem__resolve(self, ts_node_named_child(n, 0), depth + 1);
   if (t == SYM(await_expression)) return sem__resolve(self, ts_node_named_child(n, 0), depth + 1);
   if (t == SYM(member_expression) || t == SYM(subscript_expression)) {

@@ -24,11 +24,15 @@ typedef Vec(size_t) ProjectIndices;
 
 typedef struct { char *key; long file; } ProjectResolved; /* "dir\nspec" → file index or -1 */
 
+/* A package of a monorepo's workspace, imported by name (`require('@acme/util')`). */
+typedef struct { char *name, *dir, *entry; } ProjectWorkspace;
+
 typedef struct Project {
   Vec(ProjectFile) files;
   ProjectIndices by_path; /* indices sorted by path, for lookup */
   ProjectResolved *resolved; /* open addressing: every round asks the same questions of the disk */
   size_t resolved_cap, resolved_len;
+  Vec(ProjectWorkspace) workspaces;
 } Project;
 
 Project *project_new(void);
@@ -39,6 +43,9 @@ size_t project_add(Project *self, const char *path, const char *name, const char
 /* Is this path, relative to its project's folder, a test file (in a test/, tests/, __tests__/,
  * spec/ or __mocks__/ folder, or named *.test.js / *.spec.js)? */
 bool project_is_test(const char *rel);
+/* The packages a monorepo root declares (package.json `workspaces`, lerna.json `packages`): their
+ * files are then reached by package name, through `exports`/`main`. */
+void project_add_workspaces(Project *self, const char *root);
 /* Call once every file is added, before project_find or project_seed. */
 void project_index(Project *self);
 /* Index of the file with this absolute, resolved path, or -1. */
@@ -47,7 +54,9 @@ long project_find(const Project *self, const char *path);
 void project_forget_resolved(Project *self);
 /* Recomputes every file's seeds from the summaries; appends the indices whose seeds changed. */
 void project_seed(Project *self, ProjectIndices *changed);
-/* The nearest folder above path (a file or folder) holding package.json or .git; NULL if none. Owned. */
+/* The project around path (a file or folder): the nearest folder above it holding package.json or
+ * .git, or, for a package of a monorepo, the workspace root above it (a package.json with
+ * `workspaces`, or lerna.json), within the same git repository. NULL if none. Owned. */
 char *project_root_of(const char *path);
 
 #endif

@@ -39,7 +39,7 @@ typedef struct {
 typedef struct LlSummary {
   Vec(LlExport) exports;
   Vec(LlXref) xrefs;
-  Vec(char *) unknown_edges; /* require(expr) / import(expr): "line 4: require(name)" */
+  Vec(char *) unknown_edges; /* require(expr) / import(expr): "4: require(name)" (line: text) */
 } LlSummary;
 
 /* What other files say of one of this file's functions. */
